@@ -1,0 +1,68 @@
+//! Stage 3, **tabulate**: derived records in, one row per published cell out.
+//!
+//! Reads `derive/derived.parquet` and writes `tabulate/estimates.parquet`
+//! ([`migstat_artefacts::schema::estimates`]): for every cell of every dataflow in the
+//! registry, the weighted numerator and denominator, the estimate in its published unit,
+//! the unweighted count and the `C`/`U` status from the `[quality]` thresholds.
+//!
+//! How, in three steps that mirror a query planner's logical and physical layers:
+//!
+//! 1. [`plan::TabulationPlan`] (logical): from the registry alone, which dimensions,
+//!    which grouping sets, which statuses to sum. Printable, pinned in a test.
+//! 2. [`query`] (physical): one DataFusion pass over the derived records: out-of-scope
+//!    persons get weight 0 (domains by zeroing weights, never by filtering rows), ages
+//!    are joined to the AGE bands of `codelists/age_bands.csv`, and a single `GROUPING
+//!    SETS` aggregate sums weights (exact decimals) and counts records for every cell.
+//! 3. [`cells`]: the aggregated cells (hundreds, not millions) become the estimates of
+//!    each dataflow: rates from the same cells as counts, empty cells as real zeros,
+//!    statuses from the thresholds. [`exact`] turns exact decimal ratios into the double
+//!    nearest to them.
+#![deny(missing_docs)]
+
+pub mod cells;
+pub mod exact;
+pub mod plan;
+pub mod query;
+
+use std::path::Path;
+
+use migstat_artefacts::config::Config;
+use migstat_artefacts::layout::RunDir;
+use migstat_artefacts::parquet_io::ParquetSink;
+use migstat_artefacts::reference::Reference;
+use migstat_artefacts::{schema, Result};
+
+/// What tabulate did.
+#[derive(Debug, Clone, Default)]
+pub struct TabulateReport {
+    /// Aggregated cells returned by the grouping-sets query.
+    pub aggregated_cells: u64,
+    /// Rows written to the estimates (observations, including confidential ones).
+    pub estimates: u64,
+    /// Cells flagged confidential (`C`).
+    pub confidential: u64,
+    /// Cells flagged unreliable (`U`).
+    pub unreliable: u64,
+    /// Rates not published because their denominator is 0.
+    pub rates_without_denominator: u64,
+}
+
+/// Runs the stage: `run.derived_records()` -> `run.estimates()`.
+pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<TabulateReport> {
+    let plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
+    let aggregates = query::aggregate(&plan, &run.derived_records())?;
+    let mut report = TabulateReport {
+        aggregated_cells: aggregates.len() as u64,
+        ..Default::default()
+    };
+    let batch = cells::estimates(config, &reference.registry, &plan, &aggregates, &mut report)?;
+    write(&run.estimates(), &batch)?;
+    report.estimates = batch.num_rows() as u64;
+    Ok(report)
+}
+
+fn write(path: &Path, batch: &arrow::array::RecordBatch) -> Result<()> {
+    let mut sink = ParquetSink::create(path, schema::estimates())?;
+    sink.write(batch)?;
+    sink.finish().map(|_| ())
+}

@@ -1,0 +1,147 @@
+//! Files that appear whole or not at all.
+//!
+//! Every artefact is written to a temporary name in its final folder, flushed to disk and
+//! then renamed over the final name. A run that fails (or is killed) part-way leaves at
+//! most a `.tmp-*` file behind, never a truncated artefact under its real name; a dropped
+//! [`AtomicFile`] that was not committed removes its temporary file.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// A file being written under a temporary name until [`AtomicFile::commit`].
+pub struct AtomicFile {
+    final_path: PathBuf,
+    temp_path: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file next to `final_path` (creating the folder if needed).
+    pub fn create(final_path: &Path) -> Result<Self> {
+        let dir = final_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let name = final_path
+            .file_name()
+            .ok_or_else(|| Error::internal(format!("no file name in {}", final_path.display())))?;
+        let temp_path = dir.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::create(&temp_path).map_err(|e| Error::io(&temp_path, e))?;
+        Ok(AtomicFile {
+            final_path: final_path.to_path_buf(),
+            temp_path,
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// The name the file will have once committed.
+    pub fn final_path(&self) -> &Path {
+        &self.final_path
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    pub fn commit(mut self) -> Result<()> {
+        let writer = self.writer.take().expect("writer present until commit");
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::io(&self.temp_path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&self.temp_path, e))?;
+        drop(file);
+        fs::rename(&self.temp_path, &self.final_path).map_err(|e| Error::io(&self.final_path, e))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.as_mut().expect("not committed").write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            // Not committed: the artefact must not appear.
+            let _ = fs::remove_file(&self.temp_path);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// Replaces the folder `final_dir` by `staged_dir` as close to atomically as a file
+/// system allows: the old folder is moved aside, the new one renamed in, the old one
+/// removed. Readers see either the complete old folder or the complete new one.
+pub fn replace_dir(staged_dir: &Path, final_dir: &Path) -> Result<()> {
+    let aside = final_dir.with_extension(format!("old-{}", std::process::id()));
+    let had_old = final_dir.exists();
+    if had_old {
+        fs::rename(final_dir, &aside).map_err(|e| Error::io(final_dir, e))?;
+    }
+    if let Err(e) = fs::rename(staged_dir, final_dir) {
+        if had_old {
+            let _ = fs::rename(&aside, final_dir);
+        }
+        return Err(Error::io(final_dir, e));
+    }
+    if had_old {
+        fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_uncommitted_file_never_appears() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        {
+            let mut f = AtomicFile::create(&path).unwrap();
+            f.write_all(b"half").unwrap();
+        }
+        assert!(!path.exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "temp file removed"
+        );
+    }
+
+    #[test]
+    fn a_committed_file_appears_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/a.txt");
+        write_file(&path, b"whole").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"whole");
+    }
+
+    #[test]
+    fn replacing_a_folder_keeps_only_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("sdmx"), dir.path().join("staged"));
+        write_file(&old.join("x"), b"old").unwrap();
+        write_file(&new.join("y"), b"new").unwrap();
+        replace_dir(&new, &old).unwrap();
+        assert!(!old.join("x").exists());
+        assert_eq!(fs::read(old.join("y")).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,388 @@
+//! The run config (contract section 2): a TOML file, unknown keys are an error.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// A loaded, checked config with every path resolved against the config's folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    /// The config file itself.
+    #[serde(skip)]
+    pub file: PathBuf,
+    /// What the survey is.
+    pub survey: Survey,
+    /// Where the microdata are.
+    pub input: Input,
+    /// Confidentiality and reliability thresholds.
+    pub quality: Quality,
+    /// Message header settings of the published SDMX.
+    pub publish: Publish,
+}
+
+/// `[survey]`
+#[derive(Debug, Clone, Serialize)]
+pub struct Survey {
+    /// ISO 3166-1 alpha-3 of the reporting country (an ILO CL_AREA code).
+    pub ref_area: String,
+    /// The reference period.
+    pub time_period: TimePeriod,
+    /// The kind of source.
+    pub source_type: SourceType,
+}
+
+/// `[input]`
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    /// The microdata file, absolute.
+    pub path: PathBuf,
+    /// The layout of the microdata; only `core` (the ICLS core record) so far.
+    pub layout: String,
+}
+
+/// `[quality]`
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Quality {
+    /// A cell with fewer unweighted records than this (but some) is confidential (`C`).
+    #[serde(default = "default_suppress")]
+    pub suppress_below_n: u64,
+    /// A published cell with fewer unweighted records than this is unreliable (`U`).
+    #[serde(default = "default_unreliable")]
+    pub unreliable_below_n: u64,
+}
+
+fn default_suppress() -> u64 {
+    3
+}
+fn default_unreliable() -> u64 {
+    20
+}
+
+impl Default for Quality {
+    fn default() -> Self {
+        Quality {
+            suppress_below_n: default_suppress(),
+            unreliable_below_n: default_unreliable(),
+        }
+    }
+}
+
+/// `[publish]` (an extension of the contract; every key optional).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Publish {
+    /// `Header/Sender/@id` (an SDMX IDType). Default `MIGSTAT`.
+    #[serde(default = "default_sender")]
+    pub sender: String,
+    /// `Header/Receiver/@id`. Default `ILO`.
+    #[serde(default = "default_receiver")]
+    pub receiver: String,
+    /// `Header/Prepared` (xs:dateTime). When absent: `SOURCE_DATE_EPOCH` if set, else the
+    /// clock. Set it for byte-identical reruns.
+    #[serde(default)]
+    pub prepared: Option<String>,
+    /// `Header/Test`. Default false.
+    #[serde(default)]
+    pub test: bool,
+}
+
+fn default_sender() -> String {
+    "MIGSTAT".into()
+}
+fn default_receiver() -> String {
+    "ILO".into()
+}
+
+impl Default for Publish {
+    fn default() -> Self {
+        Publish {
+            sender: default_sender(),
+            receiver: default_receiver(),
+            prepared: None,
+            test: false,
+        }
+    }
+}
+
+/// `source_type`
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceType {
+    /// A labour force survey.
+    Lfs,
+    /// A population census.
+    Census,
+}
+
+impl SourceType {
+    /// The ILO `SOURCE` attribute text.
+    pub fn sdmx_source(self) -> &'static str {
+        match self {
+            SourceType::Lfs => "LFS - Labour Force Survey",
+            SourceType::Census => "PC - Population Census",
+        }
+    }
+}
+
+/// SDMX frequency of the reference period.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Freq {
+    /// `YYYY`
+    A,
+    /// `YYYY-Qn`
+    Q,
+    /// `YYYY-Mmm`
+    M,
+}
+
+impl fmt::Display for Freq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Freq::A => "A",
+            Freq::Q => "Q",
+            Freq::M => "M",
+        })
+    }
+}
+
+/// A reference period: `YYYY`, `YYYY-Qn` or `YYYY-Mmm`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimePeriod {
+    /// The SDMX text, e.g. `2024-Q2`.
+    pub text: String,
+    /// Its frequency.
+    pub freq: Freq,
+    /// Its year.
+    pub year: i32,
+}
+
+impl TimePeriod {
+    /// Parses `YYYY`, `YYYY-Qn` (n in 1..=4) or `YYYY-Mmm` (mm in 01..=12).
+    pub fn parse(text: &str) -> Option<TimePeriod> {
+        let b = text.as_bytes();
+        let year_ok = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
+        if !year_ok {
+            return None;
+        }
+        let year: i32 = text[..4].parse().ok()?;
+        let freq = match &b[4..] {
+            [] => Freq::A,
+            [b'-', b'Q', n] if (b'1'..=b'4').contains(n) => Freq::Q,
+            [b'-', b'M', m1, m2] if m1.is_ascii_digit() && m2.is_ascii_digit() => {
+                let m = (m1 - b'0') * 10 + (m2 - b'0');
+                if !(1..=12).contains(&m) {
+                    return None;
+                }
+                Freq::M
+            }
+            _ => return None,
+        };
+        Some(TimePeriod {
+            text: text.to_string(),
+            freq,
+            year,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    survey: RawSurvey,
+    input: RawInput,
+    #[serde(default)]
+    quality: Quality,
+    #[serde(default)]
+    publish: Publish,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurvey {
+    ref_area: String,
+    time_period: String,
+    source_type: SourceType,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    path: PathBuf,
+    #[serde(default = "default_layout")]
+    layout: String,
+}
+
+fn default_layout() -> String {
+    "core".into()
+}
+
+/// The layouts this version understands.
+pub const LAYOUTS: &[&str] = &["core"];
+
+impl Config {
+    /// Reads and checks a config file. Relative paths are resolved against its folder.
+    /// Whether `ref_area` is a CL_AREA code is checked later against the reference data
+    /// ([`crate::reference::Reference::check_config`]).
+    pub fn load(file: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Error::config(file, format!("cannot read it: {e}")))?;
+        Self::parse(&text, file)
+    }
+
+    /// Parses config text as if it were read from `file`.
+    pub fn parse(text: &str, file: &Path) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| Error::config(file, e.to_string().trim_end().replace('\n', "\n  ")))?;
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let folder = std::path::absolute(folder).map_err(|e| Error::io(folder, e))?;
+
+        let s = raw.survey;
+        if !(s.ref_area.len() == 3 && s.ref_area.bytes().all(|b| b.is_ascii_uppercase())) {
+            return Err(Error::config(
+                file,
+                format!(
+                    "survey.ref_area = {:?}: expected an ISO 3166-1 alpha-3 code such as \"PHL\"",
+                    s.ref_area
+                ),
+            ));
+        }
+        let time_period = TimePeriod::parse(&s.time_period).ok_or_else(|| {
+            Error::config(
+                file,
+                format!(
+                    "survey.time_period = {:?}: expected \"YYYY\", \"YYYY-Qn\" or \"YYYY-Mmm\"",
+                    s.time_period
+                ),
+            )
+        })?;
+        if !LAYOUTS.contains(&raw.input.layout.as_str()) {
+            return Err(Error::config(
+                file,
+                format!(
+                    "input.layout = {:?}: not a known layout (known: {})",
+                    raw.input.layout,
+                    LAYOUTS.join(", ")
+                ),
+            ));
+        }
+        let id_ok = |v: &str| {
+            !v.is_empty()
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_@$-".contains(&b))
+        };
+        for (key, value) in [
+            ("publish.sender", &raw.publish.sender),
+            ("publish.receiver", &raw.publish.receiver),
+        ] {
+            if !id_ok(value) {
+                return Err(Error::config(
+                    file,
+                    format!("{key} = {value:?}: an SDMX id may only hold A-Z a-z 0-9 _ @ $ -"),
+                ));
+            }
+        }
+        if let Some(p) = &raw.publish.prepared {
+            if chrono::DateTime::parse_from_rfc3339(p).is_err() {
+                return Err(Error::config(
+                    file,
+                    format!("publish.prepared = {p:?}: expected a date-time such as \"2024-07-01T00:00:00Z\""),
+                ));
+            }
+        }
+        Ok(Config {
+            file: std::path::absolute(file).map_err(|e| Error::io(file, e))?,
+            survey: Survey {
+                ref_area: s.ref_area,
+                time_period,
+                source_type: s.source_type,
+            },
+            input: Input {
+                path: folder.join(raw.input.path),
+                layout: raw.input.layout,
+            },
+            quality: raw.quality,
+            publish: raw.publish,
+        })
+    }
+
+    /// The config as normalised JSON (defaults filled in, paths absolute), for the manifest.
+    pub fn normalised(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("config serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[survey]
+ref_area    = "PHL"
+time_period = "2024-Q2"
+source_type = "lfs"
+
+[input]
+path   = "core.csv"
+layout = "core"
+
+[quality]
+suppress_below_n   = 3
+unreliable_below_n = 20
+"#;
+
+    #[test]
+    fn the_contract_example_loads_with_paths_resolved_against_the_config_folder() {
+        let c = Config::parse(GOOD, Path::new("/data/q2/run.toml")).unwrap();
+        assert_eq!(c.input.path, Path::new("/data/q2/core.csv"));
+        assert_eq!(c.survey.time_period.freq, Freq::Q);
+        assert_eq!(c.quality.suppress_below_n, 3);
+        assert_eq!(c.publish.sender, "MIGSTAT");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_that_names_it() {
+        let text = GOOD.replace("layout = \"core\"", "layout = \"core\"\ndelimiter = \";\"");
+        let e = Config::parse(&text, Path::new("/x/c.toml")).unwrap_err();
+        assert!(e.to_string().contains("delimiter"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn time_periods_follow_the_contract_forms() {
+        assert_eq!(TimePeriod::parse("2024").unwrap().freq, Freq::A);
+        assert_eq!(TimePeriod::parse("2024-Q4").unwrap().freq, Freq::Q);
+        assert_eq!(TimePeriod::parse("2024-M12").unwrap().freq, Freq::M);
+        for bad in [
+            "24", "2024-Q5", "2024-M13", "2024-M1", "2024Q1", "2024-W01", "",
+        ] {
+            assert!(TimePeriod::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        for (from, to, key) in [
+            ("\"PHL\"", "\"ph\"", "survey.ref_area"),
+            ("\"2024-Q2\"", "\"2024-Q9\"", "survey.time_period"),
+            ("layout = \"core\"", "layout = \"spss\"", "input.layout"),
+            ("\"lfs\"", "\"register\"", "source_type"),
+        ] {
+            let e = Config::parse(&GOOD.replace(from, to), Path::new("c.toml")).unwrap_err();
+            assert!(e.to_string().contains(key), "{key}: {e}");
+        }
+    }
+
+    #[test]
+    fn quality_defaults_apply_when_the_section_is_absent() {
+        let text = GOOD.split("[quality]").next().unwrap();
+        let c = Config::parse(text, Path::new("c.toml")).unwrap();
+        assert_eq!(c.quality, Quality::default());
+    }
+}

@@ -1,0 +1,106 @@
+//! Reading and writing the Parquet artefacts, atomically and batch by batch.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{RecordBatch, RecordBatchReader};
+use arrow::datatypes::SchemaRef;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use crate::atomic::AtomicFile;
+use crate::{Error, Result};
+
+/// Rows per batch when reading artefacts.
+pub const BATCH_ROWS: usize = 64 * 1024;
+
+/// A Parquet artefact being written; it appears under its name only on [`finish`](Self::finish).
+pub struct ParquetSink {
+    path: PathBuf,
+    writer: ArrowWriter<AtomicFile>,
+    rows: u64,
+}
+
+impl ParquetSink {
+    /// Starts writing `path` with `schema`.
+    pub fn create(path: &Path, schema: SchemaRef) -> Result<Self> {
+        let file = AtomicFile::create(path)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .build();
+        let writer = ArrowWriter::try_new(file, schema, Some(props))
+            .map_err(|e| Error::internal(format!("parquet writer for {}: {e}", path.display())))?;
+        Ok(ParquetSink {
+            path: path.to_path_buf(),
+            writer,
+            rows: 0,
+        })
+    }
+
+    /// Appends a batch (its schema must be the sink's).
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.rows += batch.num_rows() as u64;
+        self.writer
+            .write(batch)
+            .map_err(|e| Error::internal(format!("writing {}: {e}", self.path.display())))
+    }
+
+    /// Closes the file and moves it to its final name; returns the row count.
+    pub fn finish(self) -> Result<u64> {
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| Error::internal(format!("closing {}: {e}", self.path.display())))?;
+        file.commit()?;
+        Ok(self.rows)
+    }
+}
+
+/// Opens a Parquet artefact for reading batch by batch.
+pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.with_batch_size(BATCH_ROWS).build())
+        .map_err(|e| {
+            Error::io(
+                path,
+                std::io::Error::other(format!("not a readable Parquet file: {e}")),
+            )
+        })
+}
+
+/// Reads a whole (small) Parquet artefact and checks it has the expected schema.
+pub fn read_all(path: &Path, expected: &SchemaRef) -> Result<Vec<RecordBatch>> {
+    let reader = read(path)?;
+    check_schema(path, &reader.schema(), expected)?;
+    reader
+        .map(|b| b.map_err(|e| Error::io(path, std::io::Error::other(e))))
+        .collect()
+}
+
+/// Fails when an artefact's schema is not the one this version of migstat writes.
+pub fn check_schema(path: &Path, found: &SchemaRef, expected: &SchemaRef) -> Result<()> {
+    let same = found.fields().len() == expected.fields().len()
+        && found
+            .fields()
+            .iter()
+            .zip(expected.fields())
+            .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+    if same {
+        Ok(())
+    } else {
+        Err(Error::io(
+            path,
+            std::io::Error::other(format!(
+                "artefact schema differs from the one this migstat writes (found {:?})",
+                found
+                    .fields()
+                    .iter()
+                    .map(|f| format!("{}: {}", f.name(), f.data_type()))
+                    .collect::<Vec<_>>()
+            )),
+        ))
+    }
+}
