@@ -23,7 +23,7 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
 use datafusion::common::{JoinType, ScalarValue};
 use datafusion::functions_aggregate::expr_fn::{grouping, sum};
-use datafusion::logical_expr::{col, grouping_set, lit, when, Expr};
+use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
@@ -89,12 +89,12 @@ async fn run_query(
             DimensionKind::Categorical { .. } => dim.id.clone(),
             DimensionKind::Banded { .. } => banded_value_column(&dim.id),
         };
-        projection.push(col(dim.column.as_str()).alias(person_column));
+        projection.push(ident(dim.column.as_str()).alias(person_column));
     }
     for (i, status) in plan.statuses.iter().enumerate() {
-        let counted = col(derived::IN_SCOPE).and(col(derived::LFS).eq(lit(status.as_str())));
+        let counted = ident(derived::IN_SCOPE).and(ident(derived::LFS).eq(lit(status.as_str())));
         projection.push(
-            when(counted.clone(), col(derived::WEIGHT))
+            when(counted.clone(), ident(derived::WEIGHT))
                 .otherwise(zero_weight.clone())?
                 .alias(weight_column(i)),
         );
@@ -125,15 +125,15 @@ async fn run_query(
     let sets = plan
         .grouping_sets
         .iter()
-        .map(|set| set.iter().map(|id| col(id.as_str())).collect())
+        .map(|set| set.iter().map(|id| ident(id.as_str())).collect())
         .collect();
     let mut aggregates = Vec::new();
     for i in 0..plan.statuses.len() {
-        aggregates.push(sum(col(weight_column(i))).alias(weight_column(i)));
-        aggregates.push(sum(col(records_column(i))).alias(records_column(i)));
+        aggregates.push(sum(ident(weight_column(i))).alias(weight_column(i)));
+        aggregates.push(sum(ident(records_column(i))).alias(records_column(i)));
     }
     for dim in plan.categorical() {
-        aggregates.push(grouping(col(dim.id.as_str())).alias(grouping_column(&dim.id)));
+        aggregates.push(grouping(ident(dim.id.as_str())).alias(grouping_column(&dim.id)));
     }
     let batches = cells
         .aggregate(vec![grouping_set(sets)], aggregates)?
@@ -149,8 +149,9 @@ async fn run_query(
     Ok(out)
 }
 
+/// Internal column names are lower case: DataFusion normalises unquoted names in joins.
 fn banded_value_column(dim: &str) -> String {
-    format!("{dim}_value")
+    format!("{}_value", dim.to_lowercase())
 }
 
 /// One row per (value, band) for every value 0..=130 a band contains.

@@ -1,0 +1,158 @@
+//! Core records written by hand, and the derived records read back, for the tests.
+#![allow(dead_code)] // each test file uses part of this
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Decimal128Array, Int32Array, Int64Array, RecordBatch, StringArray,
+};
+use migstat_artefacts::config::Config;
+use migstat_artefacts::layout::RunDir;
+use migstat_artefacts::parquet_io::{self, ParquetSink};
+use migstat_artefacts::schema;
+
+/// One person of the ICLS core record (contract section 3); `None` = not stated.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    /// Decimal text, as in the microdata.
+    pub weight: &'static str,
+    pub sex: &'static str,
+    pub age: Option<i32>,
+    pub country_of_birth: Option<&'static str>,
+    pub citizenship: Option<&'static str>,
+    pub citizenship_2: Option<&'static str>,
+    pub usual_resident: bool,
+    pub household_id: Option<&'static str>,
+    pub lfs_status: Option<&'static str>,
+    pub worked: Option<bool>,
+    pub absent: Option<bool>,
+    pub absence_reason: Option<&'static str>,
+    pub absence_paid: Option<bool>,
+    pub absence_return_3m: Option<bool>,
+    pub searched: Option<bool>,
+    pub available: Option<bool>,
+    pub future_start: Option<bool>,
+}
+
+impl Person {
+    /// A resident native citizen of PHL aged 30, weight 100, who answered nothing in the
+    /// labour force block.
+    pub fn new(id: impl Into<String>) -> Person {
+        Person {
+            id: id.into(),
+            weight: "100",
+            sex: "M",
+            age: Some(30),
+            country_of_birth: Some("PHL"),
+            citizenship: Some("PHL"),
+            citizenship_2: None,
+            usual_resident: true,
+            household_id: None,
+            lfs_status: None,
+            worked: None,
+            absent: None,
+            absence_reason: None,
+            absence_paid: None,
+            absence_return_3m: None,
+            searched: None,
+            available: None,
+            future_start: None,
+        }
+    }
+}
+
+/// `Y` / `N` / empty, as in the microdata.
+pub fn yn(v: &str) -> Option<bool> {
+    match v {
+        "Y" => Some(true),
+        "N" => Some(false),
+        "" => None,
+        _ => panic!("not Y/N/empty: {v:?}"),
+    }
+}
+
+/// Empty text = not stated.
+pub fn opt(v: &'static str) -> Option<&'static str> {
+    (!v.is_empty()).then_some(v)
+}
+
+/// A decimal text as Decimal128 units at the weight scale (9 decimals).
+pub fn weight_units(text: &str) -> i128 {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    assert!(frac.len() <= 9, "{text}");
+    let frac = format!("{frac:0<9}");
+    int.parse::<i128>().unwrap() * 1_000_000_000 + frac.parse::<i128>().unwrap()
+}
+
+/// The persons as one core-record batch; `source_row` counts from `first_row`.
+pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
+    let text = |f: &dyn Fn(&Person) -> Option<&str>| -> ArrayRef {
+        Arc::new(persons.iter().map(f).collect::<StringArray>())
+    };
+    let flag = |f: &dyn Fn(&Person) -> Option<bool>| -> ArrayRef {
+        Arc::new(persons.iter().map(f).collect::<BooleanArray>())
+    };
+    let weights = Decimal128Array::from_iter_values(persons.iter().map(|p| weight_units(p.weight)))
+        .with_precision_and_scale(38, schema::WEIGHT_SCALE as i8)
+        .unwrap();
+    let columns: Vec<ArrayRef> = vec![
+        text(&|p| Some(p.id.as_str())),
+        Arc::new(weights),
+        text(&|p| Some(p.sex)),
+        Arc::new(persons.iter().map(|p| p.age).collect::<Int32Array>()),
+        text(&|p| p.country_of_birth),
+        text(&|p| p.citizenship),
+        text(&|p| p.citizenship_2),
+        flag(&|p| Some(p.usual_resident)),
+        text(&|p| p.household_id),
+        text(&|p| p.lfs_status),
+        flag(&|p| p.worked),
+        flag(&|p| p.absent),
+        text(&|p| p.absence_reason),
+        flag(&|p| p.absence_paid),
+        flag(&|p| p.absence_return_3m),
+        flag(&|p| p.searched),
+        flag(&|p| p.available),
+        flag(&|p| p.future_start),
+        Arc::new(Int32Array::new_null(persons.len())), // year_of_arrival
+        text(&|_| None),                               // reason_for_migration
+        Arc::new(Int64Array::from_iter_values(
+            (0..persons.len() as i64).map(|i| first_row + i),
+        )),
+    ];
+    RecordBatch::try_new(schema::core_record(), columns).unwrap()
+}
+
+/// Writes `ingest/core.parquet` of `run` from batches of core records.
+pub fn write_core(run: &RunDir, batches: &[RecordBatch]) {
+    let mut sink = ParquetSink::create(&run.core_records(), schema::core_record()).unwrap();
+    for b in batches {
+        sink.write(b).unwrap();
+    }
+    sink.finish().unwrap();
+}
+
+/// A config for a survey of `ref_area`.
+pub fn config(dir: &Path, ref_area: &str) -> Config {
+    let text = format!(
+        "[survey]\nref_area = \"{ref_area}\"\ntime_period = \"2024-Q2\"\nsource_type = \"lfs\"\n\
+         [input]\npath = \"core.csv\"\n"
+    );
+    Config::parse(&text, &dir.join("config.toml")).unwrap()
+}
+
+/// `derive/derived.parquet` of `run`, checked against the derived schema, as one batch.
+pub fn read_derived(run: &RunDir) -> RecordBatch {
+    let expected = schema::derived_record();
+    let batches = parquet_io::read_all(&run.derived_records(), &expected).unwrap();
+    arrow::compute::concat_batches(&expected, &batches).unwrap()
+}
+
+/// Column `name` of a derived batch as text, one entry per row.
+pub fn texts(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let a = batch.column_by_name(name).unwrap();
+    let a = a.as_any().downcast_ref::<StringArray>().unwrap();
+    a.iter().map(|v| v.map(str::to_string)).collect()
+}

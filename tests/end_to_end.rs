@@ -1,0 +1,210 @@
+//! `migstat run` on the bundled LFS fixture, as a statistics office runs it: every
+//! contract output present, complete, recorded in the manifest, identical from CSV and
+//! from Parquet, and byte-identical on a rerun.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch};
+use arrow::datatypes::{DataType, Field, Schema};
+use common::*;
+use sha2::{Digest, Sha256};
+
+const SEX: [&str; 4] = ["SEX_T", "SEX_M", "SEX_F", "SEX_O"];
+const AGES: usize = 16;
+
+/// A copy of the LFS fixture config in `dir`, reading `input`, with a fixed Prepared time.
+fn lfs_config(dir: &Path, input: &Path) -> std::path::PathBuf {
+    let text = fs::read_to_string(repo().join("fixtures/lfs/config.toml"))
+        .unwrap()
+        .replace(
+            "path   = \"core.csv\"",
+            &format!("path   = {:?}", input.display().to_string()),
+        );
+    let text = format!("{text}\n[publish]\nprepared = \"2024-07-15T00:00:00Z\"\n");
+    let path = dir.join("config.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn dataflows() -> Vec<String> {
+    let mut out = Vec::new();
+    for axis in ["CBR", "CCT"] {
+        for m in ["XWAP", "TEAP", "TEMP", "TUNE", "TEIP"] {
+            out.push(format!("DF_MST_{m}_SEX_AGE_{axis}_NB"));
+        }
+        for m in ["TEAP", "TEMP", "TUNE", "TEIP"] {
+            out.push(format!("DF_MST_{m}_SEX_AGE_{axis}_RT"));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_lfs_fixture_publishes_every_contract_dataflow_as_xml_and_csv() {
+    let out = tempfile::tempdir().unwrap();
+    let config = repo().join("fixtures/lfs/config.toml");
+    assert_success(&migstat_run(&config, out.path()));
+
+    let mut expected: Vec<String> = dataflows()
+        .iter()
+        .flat_map(|d| [format!("{d}.csv"), format!("{d}.xml")])
+        .collect();
+    expected.sort();
+    assert_eq!(files_below(&out.path().join("sdmx")), expected);
+    assert!(
+        files_below(out.path())
+            .iter()
+            .all(|f| !f.contains(".tmp-") && !f.contains("staging")),
+        "no temporary file is left behind: {:?}",
+        files_below(out.path())
+    );
+    assert!(!out.path().join("rejects.csv").exists());
+
+    // Every combination of the contract's codes, in every count dataflow (the fixture has
+    // in-scope persons of sex O, so SEX_O is published).
+    let est = estimates(out.path());
+    for flow in dataflows().iter().filter(|d| d.ends_with("_NB")) {
+        let cells = est.keys().filter(|k| &k.0 == flow).count();
+        assert_eq!(cells, SEX.len() * AGES * 4, "{flow}");
+    }
+    // Confidential cells carry no value in the XML; unreliable ones are flagged.
+    assert!(est.values().any(|e| e.status.as_deref() == Some("C")));
+    assert!(est.values().any(|e| e.status.as_deref() == Some("U")));
+    let xml = fs::read_to_string(out.path().join("sdmx/DF_MST_TUNE_SEX_AGE_CBR_NB.xml")).unwrap();
+    for obs in xml.lines().filter(|l| l.contains("OBS_STATUS=\"C\"")) {
+        assert!(
+            !obs.contains("OBS_VALUE"),
+            "confidential cell published with a value: {obs}"
+        );
+    }
+}
+
+#[test]
+fn the_manifest_lists_every_input_and_output_with_its_sha256() {
+    let out = tempfile::tempdir().unwrap();
+    let config = repo().join("fixtures/lfs/config.toml");
+    assert_success(&migstat_run(&config, out.path()));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["status"], "ok");
+    let stages: Vec<&str> = manifest["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["ingest", "derive", "tabulate", "publish"]);
+    let mut outputs = 0;
+    for stage in manifest["stages"].as_array().unwrap() {
+        for (kind, files) in [("inputs", &stage["inputs"]), ("outputs", &stage["outputs"])] {
+            for f in files.as_array().unwrap() {
+                let path = Path::new(f["path"].as_str().unwrap());
+                let path = if path.is_absolute() {
+                    path.to_path_buf()
+                } else {
+                    out.path().join(path)
+                };
+                let bytes = fs::read(&path).unwrap();
+                let sha: String = Sha256::digest(&bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                assert_eq!(f["sha256"], sha.as_str(), "{kind} {}", path.display());
+                outputs += usize::from(kind == "outputs");
+            }
+        }
+    }
+    assert!(
+        outputs >= 3 + 36,
+        "every artefact and SDMX file is an output"
+    );
+    assert_eq!(manifest["stages"][0]["counts"]["rows_read"], 4000);
+}
+
+#[test]
+fn a_rerun_gives_byte_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = lfs_config(dir.path(), &repo().join("fixtures/lfs/core.csv"));
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_success(&migstat_run(&config, &a));
+    assert_success(&migstat_run(&config, &b));
+    for f in files_below(&a.join("sdmx")) {
+        assert_eq!(
+            fs::read(a.join("sdmx").join(&f)).unwrap(),
+            fs::read(b.join("sdmx").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+    for f in [
+        "ingest/core.parquet",
+        "derive/derived.parquet",
+        "tabulate/estimates.parquet",
+    ] {
+        assert_eq!(
+            fs::read(a.join(f)).unwrap(),
+            fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// The fixture's CSV read by arrow-csv with typed columns (Float64 weights, Int64 ages,
+/// text elsewhere) and written as Parquet: a file migstat did not write itself.
+fn csv_to_typed_parquet(csv: &Path, parquet: &Path) {
+    let file = fs::File::open(csv).unwrap();
+    let header = fs::read_to_string(csv)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let fields: Vec<Field> = header
+        .split(',')
+        .map(|name| match name {
+            "weight" => Field::new(name, DataType::Float64, true),
+            "age" | "year_of_arrival" => Field::new(name, DataType::Int64, true),
+            _ => Field::new(name, DataType::Utf8, true),
+        })
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let reader = arrow::csv::ReaderBuilder::new(schema.clone())
+        .with_header(true)
+        .build(file)
+        .unwrap();
+    let out = fs::File::create(parquet).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(out, schema, None).unwrap();
+    for batch in reader {
+        let batch: RecordBatch = batch.unwrap();
+        let _: &[ArrayRef] = batch.columns();
+        writer.write(&batch).unwrap();
+    }
+    writer.close().unwrap();
+}
+
+#[test]
+fn parquet_input_publishes_the_same_sdmx_as_csv_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = repo().join("fixtures/lfs/core.csv");
+    let parquet = dir.path().join("core.parquet");
+    csv_to_typed_parquet(&csv, &parquet);
+    let (from_csv, from_parquet) = (dir.path().join("csv"), dir.path().join("parquet"));
+    let csv_dir = dir.path().join("c");
+    let pq_dir = dir.path().join("p");
+    fs::create_dir_all(&csv_dir).unwrap();
+    fs::create_dir_all(&pq_dir).unwrap();
+    assert_success(&migstat_run(&lfs_config(&csv_dir, &csv), &from_csv));
+    assert_success(&migstat_run(&lfs_config(&pq_dir, &parquet), &from_parquet));
+    let files = files_below(&from_csv.join("sdmx"));
+    assert_eq!(files.len(), 36);
+    for f in files {
+        assert_eq!(
+            fs::read(from_csv.join("sdmx").join(&f)).unwrap(),
+            fs::read(from_parquet.join("sdmx").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+}

@@ -1,0 +1,134 @@
+"""The published SDMX files, checked with tools migstat did not write.
+
+- xmllint (libxml2) validates every SDMX-ML file against the official SDMX-ML 2.1 XSDs plus
+  the DSD-specific XSD migstat emits from its DSD (codelists as enumerations);
+- a few lines of ElementTree check what XSD validation cannot: structureRef = structureID,
+  unique series keys and observations, codes in ILO's codelists;
+- broken copies (a bad code, a duplicate key) are rejected by the same checks.
+"""
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+MES = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}"
+SS = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific}"
+STR = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure}"
+
+FLOWS = [
+    f"DF_MST_{m}_SEX_AGE_{ax}_{u}"
+    for ax in ("CBR", "CCT")
+    for m, units in (("XWAP", "NB"), ("TEAP", "NB RT"), ("TEMP", "NB RT"), ("TUNE", "NB RT"), ("TEIP", "NB RT"))
+    for u in units.split()
+]
+
+
+def codelists() -> dict:
+    tree = ET.parse(REPO / "codelists" / "ILO_codelists.xml")
+    return {
+        cl.get("id"): {code.get("id") for code in cl.iter(f"{STR}Code")}
+        for cl in tree.iter(f"{STR}Codelist")
+    }
+
+
+CODELIST_OF = {
+    "REF_AREA": "CL_AREA", "FREQ": "CL_FREQ", "MEASURE": "CL_MEASURE", "SEX": "CL_SEX",
+    "AGE": "CL_AGE", "CBR": "CL_CBR", "CCT": "CL_CCT", "OBS_STATUS": "CL_OBS_STATUS",
+    "UNIT_MEASURE_TYPE": "CL_UNIT_MEASURE_TYPE", "UNIT_MEASURE": "CL_UNIT_MEASURE",
+    "UNIT_MULT": "CL_UNIT_MULT", "DECIMALS": "CL_DECIMALS",
+}
+
+
+def semantic_problems(path: Path, lists: dict) -> list:
+    """What XSD validation does not check (sdmx-ilostat.md section 2.8, gotcha 2)."""
+    root = ET.parse(path).getroot()
+    problems = []
+    sid = root.find(f"{MES}Header/{MES}Structure").get("structureID")
+    dataset = root.find(f"{MES}DataSet")
+    if dataset.get(f"{SS}structureRef") != sid:
+        problems.append(f"structureRef {dataset.get(f'{SS}structureRef')} != structureID {sid}")
+    keys = set()
+    for series in dataset.iter("Series"):
+        attrs = dict(series.attrib)
+        key = tuple(attrs.get(d) for d in ("REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", "CBR", "CCT"))
+        if key in keys:
+            problems.append(f"duplicate series key {key}")
+        keys.add(key)
+        periods = [o.get("TIME_PERIOD") for o in series.iter("Obs")]
+        if len(periods) != len(set(periods)):
+            problems.append(f"duplicate observation in {key}")
+        for element in [series, *series.iter("Obs")]:
+            for component, value in element.attrib.items():
+                cl = CODELIST_OF.get(component)
+                if cl and value not in lists[cl]:
+                    problems.append(f"{key}: {component}={value} not in {cl}")
+    return problems
+
+
+def xmllint(schema: Path, document: Path) -> subprocess.CompletedProcess:
+    assert shutil.which("xmllint"), "xmllint is required (make test installs libxml2-utils)"
+    return subprocess.run(
+        ["xmllint", "--noout", "--nonet", "--schema", str(schema), str(document)],
+        capture_output=True, text=True,
+    )
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_every_published_xml_is_valid_against_the_official_and_dsd_specific_xsds(lfs_run, dsd_schemas, flow):
+    dsd = flow.removeprefix("DF_")
+    done = xmllint(dsd_schemas / f"validate_{dsd}.xsd", lfs_run / "sdmx" / f"{flow}.xml")
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_every_published_xml_passes_the_checks_xsd_cannot_do(lfs_run, flow):
+    assert semantic_problems(lfs_run / "sdmx" / f"{flow}.xml", codelists()) == []
+
+
+def test_the_structure_messages_shipped_with_a_run_are_valid_sdmx(lfs_run):
+    for path in sorted((lfs_run / "structures").glob("*.xml")):
+        done = xmllint(REPO / "schemas" / "xsd" / "v2_1" / "SDMXMessage.xsd", path)
+        assert done.returncode == 0, (path, done.stderr)
+
+
+def test_a_file_with_a_bad_code_is_rejected(lfs_run, dsd_schemas, tmp_path):
+    flow = "DF_MST_TEAP_SEX_AGE_CBR_NB"
+    text = (lfs_run / "sdmx" / f"{flow}.xml").read_text()
+    bad = tmp_path / "bad_code.xml"
+    bad.write_text(text.replace('SEX="SEX_M"', 'SEX="SEX_X"', 1))
+    done = xmllint(dsd_schemas / "validate_MST_TEAP_SEX_AGE_CBR_NB.xsd", bad)
+    assert done.returncode != 0 and "SEX_X" in done.stderr
+    assert any("SEX=SEX_X not in CL_SEX" in p for p in semantic_problems(bad, codelists()))
+
+
+def test_a_file_with_a_duplicate_series_key_is_rejected(lfs_run, tmp_path):
+    flow = "DF_MST_TEAP_SEX_AGE_CBR_NB"
+    text = (lfs_run / "sdmx" / f"{flow}.xml").read_text()
+    first = re.search(r"<Series .*?</Series>", text, re.S).group(0)
+    bad = tmp_path / "duplicate.xml"
+    bad.write_text(text.replace(first, first + first, 1))
+    problems = semantic_problems(bad, codelists())
+    assert any(p.startswith("duplicate series key") for p in problems), problems
+
+
+def test_the_header_declares_the_structure_as_ilostat_expects(lfs_run):
+    root = ET.parse(lfs_run / "sdmx" / "DF_MST_TUNE_SEX_AGE_CCT_RT.xml").getroot()
+    structure = root.find(f"{MES}Header/{MES}Structure")
+    assert structure.get("structureID") == "ILO_MST_TUNE_SEX_AGE_CCT_RT_1_0"
+    assert structure.get("dimensionAtObservation") == "TIME_PERIOD"
+    assert structure.get("namespace") == (
+        "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure="
+        "ILO:MST_TUNE_SEX_AGE_CCT_RT(1.0):ObsLevelDim:TIME_PERIOD"
+    )
+    dataset = root.find(f"{MES}DataSet")
+    assert dataset.get(f"{SS}dataScope") == "DataStructure"
+    assert dataset.get("{http://www.w3.org/2001/XMLSchema-instance}type").endswith(":DataSetType")
+    series = next(dataset.iter("Series"))
+    assert (series.get("UNIT_MEASURE_TYPE"), series.get("UNIT_MEASURE"), series.get("UNIT_MULT")) == ("RT", "PT", "0")
+    obs = next(series.iter("Obs"))
+    assert obs.get("SOURCE") == "LFS - Labour Force Survey" and obs.get("DECIMALS") == "1"
