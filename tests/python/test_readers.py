@@ -1,0 +1,88 @@
+"""Independent SDMX readers read every published file back to the estimates.
+
+sdmx1 (khaeru/sdmx) reads the SDMX-ML 2.1 StructureSpecificData; pysdmx (BIS) reads both
+the SDMX-ML and the SDMX-CSV 1.0 (sdmx1 reads only SDMX-CSV 2.x). Both get the DSD that
+migstat ships with the run (`structures/`). Every observation must equal its row of
+`tabulate/estimates.parquet`: the same key, the same double (the files are written
+unrounded, in the shortest text that reads back to the same double), the same status,
+and no value where the cell is confidential.
+"""
+import math
+
+import pyarrow.parquet as pq
+import pytest
+import sdmx
+from pysdmx.io import get_datasets
+
+from test_sdmx_files import FLOWS
+
+
+def axis(flow: str) -> str:
+    return "CBR" if "_CBR_" in flow else "CCT"
+
+
+@pytest.fixture(scope="module")
+def estimates(lfs_run):
+    table = pq.read_table(lfs_run / "tabulate" / "estimates.parquet").to_pylist()
+    by_flow = {}
+    for row in table:
+        ax = "CBR" if row["CBR"] is not None else "CCT"
+        key = (row["REF_AREA"], row["FREQ"], row["MEASURE"], row["SEX"], row["AGE"], row[ax], row["TIME_PERIOD"])
+        value = None if row["OBS_STATUS"] == "C" else row["estimate"]
+        by_flow.setdefault(row["DATAFLOW"], {})[key] = (value, row["OBS_STATUS"])
+    return by_flow
+
+
+@pytest.fixture(scope="module")
+def dsd_message(lfs_run):
+    return sdmx.read_sdmx(lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml")
+
+
+def number(text):
+    if text is None or (isinstance(text, float) and math.isnan(text)) or text == "":
+        return None
+    return float(text)
+
+
+def status(text):
+    return None if text is None or text == "" or (isinstance(text, float) and math.isnan(text)) else text
+
+
+def frame_observations(frame, flow):
+    got = {}
+    for row in frame.to_dict("records"):
+        key = tuple(row[c] for c in ("REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", axis(flow), "TIME_PERIOD"))
+        assert key not in got, f"duplicate observation {key}"
+        got[key] = (number(row["OBS_VALUE"]), status(row.get("OBS_STATUS")))
+    return got
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_sdmx1_reads_the_xml_back_to_the_estimates(lfs_run, estimates, dsd_message, flow):
+    dsd = dsd_message.structure[flow.removeprefix("DF_")]
+    message = sdmx.read_sdmx(lfs_run / "sdmx" / f"{flow}.xml", structure=dsd)
+    got = {}
+    for obs in message.data[0].obs:
+        values = {k: v.value for k, v in obs.key.values.items()}
+        key = tuple(values[c] for c in ("REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", axis(flow), "TIME_PERIOD"))
+        attrs = {k: v.value for k, v in obs.attached_attribute.items()}
+        got[key] = (number(obs.value), attrs.get("OBS_STATUS"))
+    assert got == estimates[flow]
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_pysdmx_reads_the_xml_back_to_the_estimates(lfs_run, estimates, flow):
+    structure = lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml"
+    dataset = get_datasets(lfs_run / "sdmx" / f"{flow}.xml", structure)[0]
+    assert dataset.short_urn == f"DataStructure=ILO:{flow.removeprefix('DF_')}(1.0)"
+    assert frame_observations(dataset.data, flow) == estimates[flow]
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_pysdmx_reads_the_csv_back_to_the_estimates(lfs_run, estimates, flow):
+    structure = lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml"
+    dataset = get_datasets(lfs_run / "sdmx" / f"{flow}.csv", structure)[0]
+    assert frame_observations(dataset.data, flow) == estimates[flow]
+    units = {("NB",): ("NB", "PS", "3"), ("RT",): ("RT", "PT", "0")}[(flow[-2:],)]
+    rows = dataset.data[["UNIT_MEASURE_TYPE", "UNIT_MEASURE", "UNIT_MULT"]].astype(str).drop_duplicates()
+    assert [tuple(r) for r in rows.itertuples(index=False)] == [units]
