@@ -208,3 +208,79 @@ fn parquet_input_publishes_the_same_sdmx_as_csv_input() {
         );
     }
 }
+
+fn migstat_stage(stage: &str, config: &Path, out: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_migstat"))
+        .args(["stage", stage, "--config"])
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn each_stage_runs_alone_from_the_artefact_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = lfs_config(dir.path(), &repo().join("fixtures/lfs/core.csv"));
+    let (all, staged) = (dir.path().join("all"), dir.path().join("staged"));
+    assert_success(&migstat_run(&config, &all));
+    for stage in ["ingest", "derive", "tabulate", "publish"] {
+        assert_success(&migstat_stage(stage, &config, &staged));
+    }
+    for f in files_below(&all.join("sdmx")) {
+        assert_eq!(
+            fs::read(all.join("sdmx").join(&f)).unwrap(),
+            fs::read(staged.join("sdmx").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn publish_refuses_estimates_that_break_the_dsd_and_writes_no_sdmx() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = lfs_config(dir.path(), &repo().join("fixtures/lfs/core.csv"));
+    let out = dir.path().join("out");
+    for stage in ["ingest", "derive", "tabulate"] {
+        assert_success(&migstat_stage(stage, &config, &out));
+    }
+    // Corrupt one code in the estimates, as a bug in tabulate would.
+    let path = out.join("tabulate/estimates.parquet");
+    let file = fs::File::open(&path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+    let schema = batches[0].schema();
+    let sex = schema.index_of("SEX").unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(
+        fs::File::create(&path).unwrap(),
+        schema.clone(),
+        None,
+    )
+    .unwrap();
+    for batch in &batches {
+        let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+        let old = arrow::array::AsArray::as_string::<i32>(&columns[sex]).clone();
+        let new: arrow::array::StringArray = old
+            .iter()
+            .map(|v| v.map(|s| s.replace("SEX_M", "SEX_X")))
+            .collect();
+        columns[sex] = Arc::new(new);
+        writer
+            .write(&RecordBatch::try_new(schema.clone(), columns).unwrap())
+            .unwrap();
+    }
+    writer.close().unwrap();
+
+    let run = migstat_stage("publish", &config, &out);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("SEX_X") && stderr.contains("CL_SEX"),
+        "{stderr}"
+    );
+    assert!(!out.join("sdmx").exists(), "nothing published");
+}

@@ -12,10 +12,7 @@ use common::*;
 
 const YGE15: &str = "AGE_YTHADULT_YGE15";
 
-fn run_example() -> (
-    tempfile::TempDir,
-    BTreeMap<(String, String, String, String), Estimate>,
-) {
+fn run_example() -> (tempfile::TempDir, Estimates) {
     let out = tempfile::tempdir().unwrap();
     let config = repo().join("fixtures/worked_example/config.toml");
     assert_success(&migstat_run(&config, out.path()));
@@ -23,12 +20,7 @@ fn run_example() -> (
     (out, est)
 }
 
-fn value(
-    est: &BTreeMap<(String, String, String, String), Estimate>,
-    flow: &str,
-    sex: &str,
-    migrant: &str,
-) -> Option<f64> {
+fn value(est: &Estimates, flow: &str, sex: &str, migrant: &str) -> Option<f64> {
     est.get(&(flow.into(), sex.into(), YGE15.into(), migrant.into()))
         .map(|e| e.estimate)
 }

@@ -53,8 +53,14 @@ pub struct Estimate {
     pub n: i64,
 }
 
-/// Reads the estimates of a run, keyed by (dataflow, sex, age, CBR-or-CCT code).
-pub fn estimates(out: &Path) -> BTreeMap<(String, String, String, String), Estimate> {
+/// (dataflow, sex, age, CBR-or-CCT code)
+pub type CellKey = (String, String, String, String);
+
+/// The estimates of a run by cell.
+pub type Estimates = BTreeMap<CellKey, Estimate>;
+
+/// Reads the estimates of a run.
+pub fn estimates(out: &Path) -> Estimates {
     let file = fs::File::open(out.join("tabulate/estimates.parquet")).unwrap();
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .unwrap()

@@ -1,0 +1,168 @@
+//! # migstat-ingest: microdata → `ingest/core.parquet`
+//!
+//! The first stage of migstat. It reads the microdata file named by `[input] path` in the
+//! config, in the ICLS core record of contract section 3 (CSV, or the same columns in
+//! Parquet), checks every record against the rules below and writes the validated records
+//! as one artefact, `ingest/core.parquet` ([`RunDir::core_records`]), in
+//! [`schema::core_record`]. Nothing downstream reads the microdata again.
+//!
+//! ```text
+//! core.csv ─┐                     ┌─ ok ──▶ ingest/core.parquet
+//!           ├─ source ─▶ validate ┤
+//! core.parquet                    └─ any problem ──▶ rejects.csv, Error::Input (exit 3)
+//! ```
+//!
+//! The entry point is [`run`]. A file with **any** problem is rejected whole: every
+//! problem is listed in `rejects.csv` ([`RunDir::rejects`]) with its file, row, line,
+//! column, value, rule and a sentence; the first twenty are in the returned
+//! [`Error::Input`]; and no `core.parquet` is left behind (the contract publishes nothing
+//! from bad microdata).
+//!
+//! ## How it works
+//!
+//! - `source`: the format. The file's first bytes decide: the Parquet magic `PAR1` means
+//!   Parquet, anything else CSV (a file named `*.parquet` that is not Parquet is
+//!   rejected). Both give batches of 64K records as raw text columns, so memory stays
+//!   bounded whatever the file size; Parquet types are turned into text (Booleans as
+//!   `Y`/`N`), so both formats go through the same rules.
+//! - `validate`: the value rules, one function each, from trimmed text to the typed
+//!   column. Batches are validated in parallel (rayon) and taken back in file order.
+//! - `duplicates`: `person_id` uniqueness across the whole file.
+//! - `decimal`: weights are parsed from their text exactly into `Decimal128(38,9)`,
+//!   never through a float; more than 9 decimals are rounded half to even
+//!   (`0.0000000005` → `0.000000000`, `0.0000000015` → `0.000000002`).
+//!
+//! ## Choices the contract leaves open
+//!
+//! - Values are trimmed of surrounding white space; an empty value is *not stated*
+//!   (null). Codes are case-sensitive (`m` is not a sex code).
+//! - `usual_resident`: the column absent means everyone is a usual resident (contract);
+//!   an empty value is treated the same way, as `Y`: a person interviewed in a household
+//!   survey is counted unless the producer says otherwise.
+//! - Header names match exactly after trimming; column order is free, extra columns are
+//!   ignored (their contents are not checked, except for line breaks, see `csv.unbalanced_quote`).
+//!   A duplicate header is rejected when it is a core-record column.
+//! - Without `lfs_status`, all four items `worked`, `absent`, `searched`, `available` must
+//!   be there (the others default to not stated).
+//! - A record that breaks the CSV structure (`csv.*`) is not checked further; its row
+//!   still counts, so later rows keep their numbers.
+//! - `source_row` is the 1-based data row (the first record after the header is row 1).
+//! - Parquet: floats are read as their shortest decimal text without a trailing `.0`, so
+//!   a float column of whole numbers (pandas' integer columns with missing values) reads
+//!   as integers; a `NaN` weight is `weight.not_a_number`.
+//!
+//! ## Limits
+//!
+//! Records are streamed, but the ids (for uniqueness) and every reject are kept in
+//! memory until the end: about 60 bytes per record and 250 per reject (a 10-million-row
+//! file with one systematically miscoded column needs some 2.5 GB to list its rejects).
+//!
+//! ## Rules
+//!
+//! Rule ids are stable (data producers filter `rejects.csv` by them); they are the
+//! constants of [`rules`]. "File" rules have no row.
+//!
+//! | rule | what is wrong |
+//! |---|---|
+//! | `file.empty` | the file has no bytes, or only a byte-order mark or blank lines |
+//! | `file.no_records` | a header (or Parquet schema) but no data rows |
+//! | `column.missing` | a required column (`person_id`, `weight`, `sex`, `age`, `country_of_birth`, `citizenship`) is not in the header |
+//! | `column.lfs_missing` | no `lfs_status` column, and not all of `worked`, `absent`, `searched`, `available` |
+//! | `column.duplicate` | a core-record column appears twice in the header |
+//! | `parquet.unreadable` | the file starts with `PAR1` or is named `.parquet`, but cannot be read as Parquet (truncated, corrupt) |
+//! | `parquet.type` | a Parquet column of a type that is not text, number or Boolean (list, struct, ...) |
+//! | `csv.field_count` | a record with a different number of fields from the header (value: the count) |
+//! | `csv.utf8` | a value (or header name) that is not valid UTF-8 |
+//! | `csv.unbalanced_quote` | a field running across lines: a quote opened and never closed (line: where the record starts) |
+//! | `person_id.missing` | `person_id` empty |
+//! | `person_id.duplicate` | `person_id` already used by an earlier row (the message names it) |
+//! | `weight.missing` | `weight` empty |
+//! | `weight.not_a_number` | `weight` not a decimal number: digits, one optional `.`, optional exponent (`1.5e2`); `NaN`, `inf`, `1,5` are not |
+//! | `weight.negative` | `weight` below 0 |
+//! | `weight.too_large` | `weight` of 10^29 or more (does not fit `Decimal128(38,9)`) |
+//! | `sex.missing` | `sex` empty |
+//! | `sex.code` | `sex` not `M`, `F` or `O` |
+//! | `age.not_an_integer` | `age` not a whole number (`34.5`, `34.0`, `abc`) |
+//! | `age.range` | `age` outside 0 to 130 |
+//! | `country_of_birth.code` | not an ISO 3166-1 alpha-3 code of `codelists/countries.csv`, nor `XXX` |
+//! | `citizenship.code` | not an ISO alpha-3 code, `XXA` (stateless) nor `XXX` |
+//! | `citizenship_2.code` | not an ISO alpha-3 code, `XXA` nor `XXX` |
+//! | `usual_resident.flag` | not `Y`, `N` or empty |
+//! | `lfs_status.code` | not `EMP`, `UNE`, `OLF` or empty |
+//! | `worked.flag`, `absent.flag`, `absence_paid.flag`, `absence_return_3m.flag`, `searched.flag`, `available.flag`, `future_start.flag` | not `Y`, `N` or empty |
+//! | `absence_reason.code` | not `SICK`, `LEAVE`, `MATERNITY`, `ARRANGEMENT`, `TRAINING`, `OTHER` or empty |
+//! | `reason_for_migration.code` | not `WORK_JOB_FOUND`, `WORK_NO_JOB_FOUND`, `FAMILY`, `EDUCATION`, `INTERNATIONAL_PROTECTION`, `OTHER` or empty |
+//! | `year_of_arrival.not_an_integer` | `year_of_arrival` not a whole number |
+//! | `year_of_arrival.range` | `year_of_arrival` before 1900 or after the reference year (the year of `survey.time_period`) |
+//!
+//! ## Example
+//!
+//! ```
+//! use migstat_artefacts::{config::Config, layout::RunDir, reference::Reference, Error};
+//!
+//! let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/bad/weight.negative.csv");
+//! let toml = format!(
+//!     "[survey]\nref_area = \"PHL\"\ntime_period = \"2024-Q2\"\nsource_type = \"lfs\"\n\
+//!      [input]\npath = {fixture:?}\n"
+//! );
+//! let config = Config::parse(&toml, "run.toml".as_ref())?;
+//! let out = tempfile::tempdir().unwrap();
+//! let run = RunDir::new(out.path());
+//!
+//! let Err(Error::Input(e)) = migstat_ingest::run(&config, &Reference::bundled()?, &run) else {
+//!     panic!("a negative weight is an input error");
+//! };
+//! assert_eq!(e.first[0].rule, "weight.negative");
+//! assert_eq!(e.first[0].row, Some(2));
+//! assert!(run.rejects().exists() && !run.core_records().exists());
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! [`RunDir::core_records`]: migstat_artefacts::layout::RunDir::core_records
+//! [`RunDir::rejects`]: migstat_artefacts::layout::RunDir::rejects
+//! [`schema::core_record`]: migstat_artefacts::schema::core_record
+//! [`Error::Input`]: migstat_artefacts::Error::Input
+#![deny(missing_docs)]
+
+mod columns;
+mod decimal;
+mod duplicates;
+mod ingest;
+pub mod rules;
+mod source;
+mod validate;
+
+use migstat_artefacts::config::Config;
+use migstat_artefacts::layout::RunDir;
+use migstat_artefacts::reference::Reference;
+
+pub use migstat_artefacts::Result;
+
+/// What an ingest run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestReport {
+    /// Data records in the file.
+    pub rows_read: u64,
+    /// Records written to `ingest/core.parquet` (all of them: a run with a reject fails).
+    pub rows_written: u64,
+    /// Problems found: always 0 in a report, since any problem fails the run.
+    pub rejected: u64,
+    /// `"csv"` or `"parquet"`.
+    pub input_format: &'static str,
+}
+
+/// Reads `config.input.path` (CSV or Parquet, chosen by content: Parquet magic `PAR1`,
+/// else CSV), checks every rule of contract section 3 (the table above), and writes
+/// `run.core_records()` (Parquet, [`schema::core_record`]).
+///
+/// On any problem in the microdata it writes **all** of them to `run.rejects()`, leaves
+/// no `core.parquet`, and returns [`Error::Input`] with the first twenty, the total and
+/// the rejects file. On success a stale `rejects.csv` from an earlier run is removed.
+/// A missing or unreadable input file is [`Error::Io`].
+///
+/// [`schema::core_record`]: migstat_artefacts::schema::core_record
+/// [`Error::Input`]: migstat_artefacts::Error::Input
+/// [`Error::Io`]: migstat_artefacts::Error::Io
+pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<IngestReport> {
+    ingest::run(config, reference, run)
+}

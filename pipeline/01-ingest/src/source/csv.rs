@@ -1,0 +1,253 @@
+//! CSV microdata: UTF-8, comma-separated, one header row (contract section 3).
+//!
+//! Read with the `csv` crate as raw bytes, record by record, so that nothing in the file
+//! can make ingest panic or stop with a generic error: every record that cannot be read
+//! becomes a reject naming its row and line, and the file is read to the end so that all
+//! of them are reported. A record that breaks the CSV structure (`csv.*` rules) is not
+//! checked further.
+//!
+//! - A UTF-8 byte-order mark is skipped.
+//! - The reader is flexible: a record with a different number of fields from the header
+//!   is a `csv.field_count` reject, not a parser error.
+//! - Invalid UTF-8 is checked per field of the core-record columns (`csv.utf8`); extra
+//!   columns are ignored, bytes and all.
+//! - A quote opened and never closed makes the parser swallow the rest of the file into
+//!   one field. No core-record value has a line break, so a field with one (in any column:
+//!   a stray quote in an extra column swallows records just the same) is rejected as
+//!   `csv.unbalanced_quote`, naming the line where the record started. The price: a
+//!   legitimately quoted multi-line text in an extra column is rejected too.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use arrow::array::StringBuilder;
+use csv::ByteRecord;
+use migstat_artefacts::rejects::Reject;
+use migstat_artefacts::{Error, Result};
+
+use super::{file_reject, Header, RawBatch, BATCH_ROWS};
+use crate::rules;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// At most this many characters of an offending value are repeated in a reject.
+const VALUE_SHOWN: usize = 100;
+
+/// An open CSV file whose header has been read.
+pub(crate) struct CsvSource {
+    path: PathBuf,
+    file: String,
+    reader: csv::Reader<BufReader<File>>,
+    header: Header,
+    record: ByteRecord,
+    rows: u64,
+}
+
+impl CsvSource {
+    /// Opens `path` and reads its header; problems of the header are rejects.
+    pub fn open(path: &Path, file: &str) -> Result<std::result::Result<Self, Vec<Reject>>> {
+        let io = |e| Error::io(path, e);
+        let mut input = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
+        if input.fill_buf().map_err(io)?.starts_with(BOM) {
+            input.consume(BOM.len());
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut record = ByteRecord::new();
+        if !read(&mut reader, &mut record, path)? {
+            return Ok(Err(vec![file_reject(
+                file,
+                "",
+                "",
+                rules::FILE_EMPTY,
+                "the file has no header and no data".into(),
+            )]));
+        }
+        let header_line = record.position().map(|p| p.line());
+        let mut rejects = Vec::new();
+        let mut names = Vec::with_capacity(record.len());
+        for field in record.iter() {
+            let name = String::from_utf8_lossy(field).trim().to_string();
+            if std::str::from_utf8(field).is_err() {
+                rejects.push(Reject {
+                    line: header_line,
+                    ..file_reject(
+                        file,
+                        &name,
+                        &name,
+                        rules::CSV_UTF8,
+                        "the header is not valid UTF-8".into(),
+                    )
+                });
+            }
+            names.push(name);
+        }
+        if let Some(at) = record.iter().position(has_line_break) {
+            rejects.push(Reject {
+                line: header_line,
+                ..file_reject(
+                    file,
+                    "",
+                    &shown(&record[at]),
+                    rules::CSV_UNBALANCED_QUOTE,
+                    "a quote opened in the header is never closed".into(),
+                )
+            });
+        }
+        let header = match Header::resolve(&names, file) {
+            Ok(header) if rejects.is_empty() => header,
+            Ok(_) => return Ok(Err(rejects)),
+            Err(more) => {
+                rejects.extend(more);
+                return Ok(Err(rejects));
+            }
+        };
+        Ok(Ok(CsvSource {
+            path: path.to_path_buf(),
+            file: file.to_string(),
+            reader,
+            header,
+            record,
+            rows: 0,
+        }))
+    }
+
+    /// Data records read so far, readable or not.
+    pub fn rows_read(&self) -> u64 {
+        self.rows
+    }
+
+    /// Reads up to [`BATCH_ROWS`] records.
+    pub fn next_batch(&mut self) -> Result<Option<RawBatch>> {
+        let present: Vec<(usize, usize)> = self.header.present().collect();
+        let mut builders: Vec<Option<StringBuilder>> = (0..crate::columns::N)
+            .map(|col| {
+                self.header.positions[col]
+                    .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))
+            })
+            .collect();
+        let mut batch = RawBatch::default();
+        let mut records = 0;
+        while records < BATCH_ROWS {
+            if !read(&mut self.reader, &mut self.record, &self.path)? {
+                break;
+            }
+            records += 1;
+            self.rows += 1;
+            let row = self.rows;
+            let line = self.record.position().map(|p| p.line());
+            let before = batch.rejects.len();
+            self.check_structure(row, line, &present, &mut batch.rejects);
+            if batch.rejects.len() > before {
+                continue;
+            }
+            for &(col, pos) in &present {
+                let text = std::str::from_utf8(&self.record[pos]).unwrap_or_default();
+                if let Some(b) = builders[col].as_mut() {
+                    b.append_value(text);
+                }
+            }
+            batch.rows.push(row);
+            batch.lines.push(line);
+        }
+        if records == 0 {
+            return Ok(None);
+        }
+        batch.columns = builders
+            .into_iter()
+            .map(|b| b.map(|mut b| b.finish()))
+            .collect();
+        Ok(Some(batch))
+    }
+
+    /// The `csv.*` problems of the current record (at most one for its shape, then one per
+    /// field that is not UTF-8).
+    fn check_structure(
+        &self,
+        row: u64,
+        line: Option<u64>,
+        present: &[(usize, usize)],
+        rejects: &mut Vec<Reject>,
+    ) {
+        let record = &self.record;
+        let reject = |column: &str, value: String, rule, message| Reject {
+            file: self.file.clone(),
+            row: Some(row),
+            line,
+            column: column.to_string(),
+            value,
+            rule,
+            message,
+        };
+        if let Some(at) = record.iter().position(has_line_break) {
+            let column = self.header.names.get(at).map_or("", String::as_str);
+            rejects.push(reject(
+                column,
+                shown(&record[at]),
+                rules::CSV_UNBALANCED_QUOTE,
+                format!(
+                    "a quoted field starting on line {} runs across lines: probably a \
+                     quote that is never closed (the records it swallowed were not read)",
+                    line.unwrap_or_default()
+                ),
+            ));
+            return;
+        }
+        if record.len() != self.header.width {
+            rejects.push(reject(
+                "",
+                record.len().to_string(),
+                rules::CSV_FIELD_COUNT,
+                format!(
+                    "the record has {} fields but the header has {}",
+                    record.len(),
+                    self.header.width
+                ),
+            ));
+            return;
+        }
+        for &(_, pos) in present {
+            if std::str::from_utf8(&record[pos]).is_err() {
+                rejects.push(reject(
+                    &self.header.names[pos],
+                    shown(&record[pos]),
+                    rules::CSV_UTF8,
+                    "the value is not valid UTF-8 (the file must be UTF-8 encoded)".into(),
+                ));
+            }
+        }
+    }
+}
+
+/// Reads one record; only I/O can fail with a flexible byte reader.
+fn read(
+    reader: &mut csv::Reader<BufReader<File>>,
+    record: &mut ByteRecord,
+    path: &Path,
+) -> Result<bool> {
+    reader
+        .read_byte_record(record)
+        .map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => Error::io(path, e),
+            other => Error::internal(format!("reading {}: {other:?}", path.display())),
+        })
+}
+
+fn has_line_break(field: &[u8]) -> bool {
+    field.iter().any(|&b| b == b'\n' || b == b'\r')
+}
+
+/// A value for a reject: up to the first line break, at most [`VALUE_SHOWN`] characters,
+/// invalid bytes shown as U+FFFD.
+fn shown(field: &[u8]) -> String {
+    let end = field
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(field.len());
+    String::from_utf8_lossy(&field[..end])
+        .chars()
+        .take(VALUE_SHOWN)
+        .collect()
+}

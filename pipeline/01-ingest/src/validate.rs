@@ -1,0 +1,513 @@
+//! Raw text batch → typed core records + rejects: the value rules of contract section 3.
+//!
+//! Every value is trimmed of surrounding white space first; an empty value is "not
+//! stated" (null). Each rule is one small function below, from an optional trimmed value
+//! to a typed value or a [`Problem`]; [`Validator::validate`] runs them over a batch
+//! column by column and turns each problem into a [`Reject`] naming the record. A value
+//! that breaks a rule gets a placeholder in the typed batch (the batch is never written
+//! then, since any reject fails the run).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Decimal128Array, Int32Array, Int64Array, RecordBatch, StringArray,
+};
+use arrow::datatypes::SchemaRef;
+use migstat_artefacts::rejects::Reject;
+use migstat_artefacts::schema::{self, WEIGHT_SCALE};
+use migstat_artefacts::Result;
+
+use crate::columns::{self, Check, COLUMNS};
+use crate::decimal::{self, DecimalError};
+use crate::rules;
+use crate::source::RawBatch;
+
+/// Why a value breaks its rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// The rule id.
+    pub rule: &'static str,
+    /// A sentence for a person.
+    pub message: String,
+}
+
+fn problem(rule: &'static str, message: impl Into<String>) -> Problem {
+    Problem {
+        rule,
+        message: message.into(),
+    }
+}
+
+/// The lowest accepted year of arrival.
+pub(crate) const FIRST_YEAR_OF_ARRIVAL: i32 = 1900;
+/// The highest accepted age.
+pub(crate) const MAX_AGE: i32 = 130;
+
+// ---- One function per rule ----------------------------------------------------------
+
+/// `person_id`: required text.
+pub(crate) fn person_id(v: Option<&str>) -> Result<&str, Problem> {
+    v.ok_or_else(|| problem(rules::PERSON_ID_MISSING, "person_id must not be empty"))
+}
+
+/// `weight`: required exact decimal >= 0, in units of 10^-9.
+pub(crate) fn weight(v: Option<&str>) -> Result<i128, Problem> {
+    const SENTENCE: &str = "weight must be a decimal number >= 0";
+    let v = v.ok_or_else(|| problem(rules::WEIGHT_MISSING, SENTENCE))?;
+    match decimal::parse(v, WEIGHT_SCALE) {
+        Ok(p) if p.negative => Err(problem(rules::WEIGHT_NEGATIVE, SENTENCE)),
+        Ok(p) => Ok(p.scaled),
+        Err(DecimalError::NotANumber) => Err(problem(rules::WEIGHT_NOT_A_NUMBER, SENTENCE)),
+        Err(DecimalError::TooLarge) => Err(problem(
+            rules::WEIGHT_TOO_LARGE,
+            "weight is too large: at most 29 digits before the decimal point",
+        )),
+    }
+}
+
+/// `sex`: required `M`, `F` or `O`.
+pub(crate) fn sex(v: Option<&str>) -> Result<&str, Problem> {
+    const SENTENCE: &str = "sex must be M, F or O";
+    match v {
+        None => Err(problem(rules::SEX_MISSING, SENTENCE)),
+        Some(code @ ("M" | "F" | "O")) => Ok(code),
+        Some(_) => Err(problem(rules::SEX_CODE, SENTENCE)),
+    }
+}
+
+/// `age`: whole years 0..=130, or not stated.
+pub(crate) fn age(v: Option<&str>) -> Result<Option<i32>, Problem> {
+    let sentence = format!("age must be a whole number of years from 0 to {MAX_AGE}, or empty");
+    let Some(v) = v else { return Ok(None) };
+    let n = integer(v).ok_or_else(|| problem(rules::AGE_NOT_AN_INTEGER, &sentence))?;
+    if (0..=i64::from(MAX_AGE)).contains(&n) {
+        Ok(Some(n as i32))
+    } else {
+        Err(problem(rules::AGE_RANGE, sentence))
+    }
+}
+
+/// `country_of_birth`, `citizenship`, `citizenship_2`: an accepted ISO alpha-3 code, a
+/// special code, or not stated.
+pub(crate) fn country<'v>(
+    v: Option<&'v str>,
+    column: &str,
+    rule: &'static str,
+    special: &[&str],
+    countries: &BTreeSet<String>,
+) -> Result<Option<&'v str>, Problem> {
+    match v {
+        Some(code) if !countries.contains(code) && !special.contains(&code) => {
+            let special = special
+                .iter()
+                .map(|c| match *c {
+                    "XXA" => "XXA (stateless)",
+                    "XXX" => "XXX (foreign or abroad, country not stated)",
+                    other => other,
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(problem(
+                rule,
+                format!("{column} must be an ISO 3166-1 alpha-3 country code, {special}, or empty"),
+            ))
+        }
+        _ => Ok(v),
+    }
+}
+
+/// A `Y`/`N` item: true, false, or not stated.
+pub(crate) fn flag(
+    v: Option<&str>,
+    column: &str,
+    rule: &'static str,
+) -> Result<Option<bool>, Problem> {
+    match v {
+        None => Ok(None),
+        Some("Y") => Ok(Some(true)),
+        Some("N") => Ok(Some(false)),
+        Some(_) => Err(problem(rule, format!("{column} must be Y, N or empty"))),
+    }
+}
+
+/// `usual_resident`: `Y`/`N`; not stated counts as `Y`, as an absent column does.
+pub(crate) fn usual_resident(v: Option<&str>) -> Result<bool, Problem> {
+    Ok(flag(v, schema::core::USUAL_RESIDENT, rules::USUAL_RESIDENT_FLAG)?.unwrap_or(true))
+}
+
+/// A coded column: one of `codes`, or not stated.
+pub(crate) fn code<'v>(
+    v: Option<&'v str>,
+    column: &str,
+    rule: &'static str,
+    codes: &[&str],
+) -> Result<Option<&'v str>, Problem> {
+    match v {
+        Some(c) if !codes.contains(&c) => Err(problem(
+            rule,
+            format!("{column} must be one of {}, or empty", codes.join(", ")),
+        )),
+        _ => Ok(v),
+    }
+}
+
+/// `year_of_arrival`: a year from 1900 to the reference year, or not stated.
+pub(crate) fn year_of_arrival(v: Option<&str>, ref_year: i32) -> Result<Option<i32>, Problem> {
+    let sentence = format!(
+        "year_of_arrival must be a year from {FIRST_YEAR_OF_ARRIVAL} to {ref_year} \
+         (the reference year), or empty"
+    );
+    let Some(v) = v else { return Ok(None) };
+    let n = integer(v).ok_or_else(|| problem(rules::YEAR_OF_ARRIVAL_NOT_AN_INTEGER, &sentence))?;
+    if (i64::from(FIRST_YEAR_OF_ARRIVAL)..=i64::from(ref_year)).contains(&n) {
+        Ok(Some(n as i32))
+    } else {
+        Err(problem(rules::YEAR_OF_ARRIVAL_RANGE, sentence))
+    }
+}
+
+/// An optionally signed run of ASCII digits; values beyond `i64` saturate (they are out
+/// of every range anyway).
+fn integer(v: &str) -> Option<i64> {
+    let (negative, digits) = match v.as_bytes().first()? {
+        b'-' => (true, &v[1..]),
+        b'+' => (false, &v[1..]),
+        _ => (false, v),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits.bytes().fold(0i64, |acc, d| {
+        acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+    });
+    Some(if negative { -n } else { n })
+}
+
+/// The trimmed value, `None` when empty.
+fn stated(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|s| !s.is_empty())
+}
+
+// ---- The batch ----------------------------------------------------------------------
+
+/// A batch checked and typed.
+#[derive(Debug)]
+pub(crate) struct Validated {
+    /// The records in [`schema::core_record`].
+    pub batch: RecordBatch,
+    /// Each record's line (text files), for rejects found later (duplicates).
+    pub lines: Vec<Option<u64>>,
+    /// Every problem of the batch, in file order (row, then column).
+    pub rejects: Vec<Reject>,
+}
+
+/// The value rules with what they depend on: the reference countries and year.
+pub(crate) struct Validator<'a> {
+    file: &'a str,
+    countries: &'a BTreeSet<String>,
+    ref_year: i32,
+    schema: SchemaRef,
+}
+
+impl<'a> Validator<'a> {
+    /// Rules for `file` (the name rejects carry).
+    pub fn new(file: &'a str, countries: &'a BTreeSet<String>, ref_year: i32) -> Self {
+        Validator {
+            file,
+            countries,
+            ref_year,
+            schema: schema::core_record(),
+        }
+    }
+
+    /// Checks and types every value of `raw`.
+    pub fn validate(&self, raw: RawBatch) -> Result<Validated> {
+        let mut rejects = Vec::new();
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns::N + 1);
+        for (col, column) in COLUMNS.iter().enumerate() {
+            let name = column.name;
+            let array: ArrayRef = match column.check {
+                Check::PersonId => Arc::new(StringArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    person_id,
+                ))),
+                Check::Weight => Arc::new(
+                    Decimal128Array::from(self.column(col, &raw, &mut rejects, weight))
+                        .with_data_type(schema::WEIGHT_TYPE),
+                ),
+                Check::Sex => {
+                    Arc::new(StringArray::from(self.column(col, &raw, &mut rejects, sex)))
+                }
+                Check::Age => Arc::new(Int32Array::from(self.column(col, &raw, &mut rejects, age))),
+                Check::Country { rule, special } => Arc::new(StringArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| country(v, name, rule, special, self.countries),
+                ))),
+                Check::UsualResident => Arc::new(BooleanArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    usual_resident,
+                ))),
+                Check::Text => Arc::new(StringArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    Ok::<_, Problem>,
+                ))),
+                Check::Code { rule, codes } => Arc::new(StringArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| code(v, name, rule, codes),
+                ))),
+                Check::Flag { rule } => Arc::new(BooleanArray::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| flag(v, name, rule),
+                ))),
+                Check::YearOfArrival => Arc::new(Int32Array::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| year_of_arrival(v, self.ref_year),
+                ))),
+            };
+            arrays.push(array);
+        }
+        let rows: Vec<i64> = raw.rows.iter().map(|&r| r as i64).collect();
+        arrays.push(Arc::new(Int64Array::from(rows)));
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays)?;
+        rejects.extend(raw.rejects);
+        sort_in_file_order(&mut rejects);
+        Ok(Validated {
+            batch,
+            lines: raw.lines,
+            rejects,
+        })
+    }
+
+    /// Runs `check` over column `col` of `raw`; a problem becomes a reject and a
+    /// placeholder value.
+    fn column<'r, T: Default>(
+        &self,
+        col: usize,
+        raw: &'r RawBatch,
+        rejects: &mut Vec<Reject>,
+        check: impl Fn(Option<&'r str>) -> Result<T, Problem>,
+    ) -> Vec<T> {
+        (0..raw.len())
+            .map(|i| {
+                let value = raw.value(col, i);
+                check(stated(value)).unwrap_or_else(|p| {
+                    rejects.push(Reject {
+                        file: self.file.to_string(),
+                        row: Some(raw.rows[i]),
+                        line: raw.lines[i],
+                        column: COLUMNS[col].name.to_string(),
+                        value: value.unwrap_or_default().to_string(),
+                        rule: p.rule,
+                        message: p.message,
+                    });
+                    T::default()
+                })
+            })
+            .collect()
+    }
+}
+
+/// Sorts rejects by row (file-level ones first), then by column in core-record order;
+/// stable, so the order within one cell is kept.
+pub(crate) fn sort_in_file_order(rejects: &mut [Reject]) {
+    rejects.sort_by_key(|r| (r.row, columns::index_of(&r.column).unwrap_or(0)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule<T: std::fmt::Debug>(r: Result<T, Problem>) -> &'static str {
+        r.expect_err("a problem").rule
+    }
+
+    #[test]
+    fn person_id_is_required() {
+        assert_eq!(person_id(Some("P1")), Ok("P1"));
+        assert_eq!(rule(person_id(None)), rules::PERSON_ID_MISSING);
+    }
+
+    #[test]
+    fn weight_is_an_exact_decimal_of_at_least_zero() {
+        assert_eq!(weight(Some("120.50")), Ok(120_500_000_000));
+        assert_eq!(weight(Some("0")), Ok(0));
+        assert_eq!(weight(Some("1e3")), Ok(1_000_000_000_000));
+        assert_eq!(rule(weight(None)), rules::WEIGHT_MISSING);
+        assert_eq!(rule(weight(Some("abc"))), rules::WEIGHT_NOT_A_NUMBER);
+        assert_eq!(rule(weight(Some("NaN"))), rules::WEIGHT_NOT_A_NUMBER);
+        assert_eq!(rule(weight(Some("inf"))), rules::WEIGHT_NOT_A_NUMBER);
+        assert_eq!(rule(weight(Some("-0.5"))), rules::WEIGHT_NEGATIVE);
+        assert_eq!(rule(weight(Some("1e40"))), rules::WEIGHT_TOO_LARGE);
+        assert_eq!(
+            weight(Some("-1")).unwrap_err().message,
+            "weight must be a decimal number >= 0"
+        );
+    }
+
+    #[test]
+    fn sex_is_m_f_or_o_and_required() {
+        for code in ["M", "F", "O"] {
+            assert_eq!(sex(Some(code)), Ok(code));
+        }
+        assert_eq!(rule(sex(None)), rules::SEX_MISSING);
+        for bad in ["m", "X", "MALE", "1"] {
+            assert_eq!(rule(sex(Some(bad))), rules::SEX_CODE, "{bad}");
+        }
+    }
+
+    #[test]
+    fn age_is_whole_years_from_0_to_130_or_not_stated() {
+        assert_eq!(age(None), Ok(None));
+        assert_eq!(age(Some("0")), Ok(Some(0)));
+        assert_eq!(age(Some("130")), Ok(Some(130)));
+        assert_eq!(age(Some("+34")), Ok(Some(34)));
+        assert_eq!(rule(age(Some("131"))), rules::AGE_RANGE);
+        assert_eq!(rule(age(Some("-1"))), rules::AGE_RANGE);
+        assert_eq!(rule(age(Some("99999999999999999999999"))), rules::AGE_RANGE);
+        for bad in ["34.5", "34.0", "abc", "3 4", "-", "1e2"] {
+            assert_eq!(rule(age(Some(bad))), rules::AGE_NOT_AN_INTEGER, "{bad}");
+        }
+    }
+
+    #[test]
+    fn countries_are_reference_codes_or_their_column_s_special_codes() {
+        let countries: BTreeSet<String> = ["PHL", "IDN"].map(String::from).into();
+        let cob = |v| {
+            country(
+                v,
+                "country_of_birth",
+                rules::COUNTRY_OF_BIRTH_CODE,
+                &["XXX"],
+                &countries,
+            )
+        };
+        assert_eq!(cob(Some("PHL")), Ok(Some("PHL")));
+        assert_eq!(cob(Some("XXX")), Ok(Some("XXX")));
+        assert_eq!(cob(None), Ok(None));
+        assert_eq!(
+            rule(cob(Some("XXA"))),
+            rules::COUNTRY_OF_BIRTH_CODE,
+            "stateless is no birthplace"
+        );
+        assert_eq!(rule(cob(Some("phl"))), rules::COUNTRY_OF_BIRTH_CODE);
+        assert_eq!(rule(cob(Some("PH"))), rules::COUNTRY_OF_BIRTH_CODE);
+        let cit = |v| {
+            country(
+                v,
+                "citizenship",
+                rules::CITIZENSHIP_CODE,
+                &["XXA", "XXX"],
+                &countries,
+            )
+        };
+        assert_eq!(cit(Some("XXA")), Ok(Some("XXA")));
+        assert_eq!(cit(Some("XXX")), Ok(Some("XXX")));
+        assert_eq!(rule(cit(Some("ZZZ"))), rules::CITIZENSHIP_CODE);
+    }
+
+    #[test]
+    fn flags_are_y_n_or_not_stated() {
+        assert_eq!(
+            flag(Some("Y"), "worked", rules::WORKED_FLAG),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            flag(Some("N"), "worked", rules::WORKED_FLAG),
+            Ok(Some(false))
+        );
+        assert_eq!(flag(None, "worked", rules::WORKED_FLAG), Ok(None));
+        for bad in ["y", "1", "true", "YES"] {
+            assert_eq!(
+                rule(flag(Some(bad), "absent", rules::ABSENT_FLAG)),
+                rules::ABSENT_FLAG
+            );
+        }
+    }
+
+    #[test]
+    fn usual_resident_not_stated_counts_as_resident() {
+        assert_eq!(usual_resident(None), Ok(true));
+        assert_eq!(usual_resident(Some("N")), Ok(false));
+        assert_eq!(rule(usual_resident(Some("X"))), rules::USUAL_RESIDENT_FLAG);
+    }
+
+    #[test]
+    fn coded_columns_take_their_codes_only() {
+        let lfs = |v| {
+            code(
+                v,
+                "lfs_status",
+                rules::LFS_STATUS_CODE,
+                columns::LFS_STATUS_CODES,
+            )
+        };
+        assert_eq!(lfs(Some("UNE")), Ok(Some("UNE")));
+        assert_eq!(lfs(None), Ok(None));
+        assert_eq!(rule(lfs(Some("EMPLOYED"))), rules::LFS_STATUS_CODE);
+        let reason = |v| {
+            code(
+                v,
+                "absence_reason",
+                rules::ABSENCE_REASON_CODE,
+                columns::ABSENCE_REASON_CODES,
+            )
+        };
+        assert_eq!(reason(Some("MATERNITY")), Ok(Some("MATERNITY")));
+        assert_eq!(rule(reason(Some("STRIKE"))), rules::ABSENCE_REASON_CODE);
+        let why = |v| {
+            code(
+                v,
+                "reason_for_migration",
+                rules::REASON_FOR_MIGRATION_CODE,
+                columns::REASON_FOR_MIGRATION_CODES,
+            )
+        };
+        assert_eq!(
+            why(Some("INTERNATIONAL_PROTECTION")),
+            Ok(Some("INTERNATIONAL_PROTECTION"))
+        );
+        assert_eq!(rule(why(Some("WORK"))), rules::REASON_FOR_MIGRATION_CODE);
+    }
+
+    #[test]
+    fn year_of_arrival_runs_from_1900_to_the_reference_year() {
+        assert_eq!(year_of_arrival(None, 2024), Ok(None));
+        assert_eq!(year_of_arrival(Some("1900"), 2024), Ok(Some(1900)));
+        assert_eq!(year_of_arrival(Some("2024"), 2024), Ok(Some(2024)));
+        assert_eq!(
+            rule(year_of_arrival(Some("2025"), 2024)),
+            rules::YEAR_OF_ARRIVAL_RANGE
+        );
+        assert_eq!(
+            rule(year_of_arrival(Some("1899"), 2024)),
+            rules::YEAR_OF_ARRIVAL_RANGE
+        );
+        assert_eq!(
+            rule(year_of_arrival(Some("2001.5"), 2024)),
+            rules::YEAR_OF_ARRIVAL_NOT_AN_INTEGER
+        );
+    }
+
+    #[test]
+    fn values_are_trimmed_and_empty_is_not_stated() {
+        assert_eq!(stated(Some("  M ")), Some("M"));
+        assert_eq!(stated(Some("   ")), None);
+        assert_eq!(stated(Some("")), None);
+        assert_eq!(stated(None), None);
+    }
+}
