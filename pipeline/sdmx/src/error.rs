@@ -53,6 +53,22 @@ pub enum Error {
         message: String,
     },
 
+    /// The input is well-formed but not a usable data message: a missing
+    /// header element, a `structureRef` that matches no `structureID`, an
+    /// `OBS_VALUE` that is not a number, a CSV row with the wrong number of
+    /// fields, an unknown DSD or dataflow, …. Reported by
+    /// [`read_data`](crate::read_data); [`validate_file`](crate::validate_file)
+    /// reports each of them as a [`Problem`](crate::Problem) instead.
+    #[error("invalid data message at line {line} (byte {position}): {message}")]
+    Data {
+        /// 1-based line of the offending element or CSV record.
+        line: u64,
+        /// 0-based byte offset of the offending element or CSV record.
+        position: u64,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A structural artefact needed for writing (a codelist, the DSD a
     /// dataflow points to, …) is not in the [`StructureSet`](crate::StructureSet)
     /// or does not match the message.

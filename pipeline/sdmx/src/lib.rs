@@ -1,4 +1,4 @@
-//! Read SDMX 2.1 structures; write SDMX 2.1 data the way ILOSTAT expects it.
+//! Read SDMX 2.1 structures; write, read and check SDMX data the way ILOSTAT expects it.
 //!
 //! This crate is the bottom of migstat's publish stage. It reads the
 //! *structures* ILOSTAT publishes (SDMX-ML 2.1 `message:Structure`: codelists,
@@ -9,12 +9,19 @@
 //! |---|---|---|
 //! | SDMX-ML 2.1 StructureSpecificData (series) | [`write_structure_specific_21`] | `ss_21.xml` |
 //! | SDMX-ML 2.1 StructureSpecificData (flat) | [`write_structure_specific_21_flat`] | |
+//! | SDMX-ML 2.1 GenericData (series) | [`write_generic_21`] | `generic_21.xml` |
+//! | SDMX-ML 3.0 StructureSpecificData (series) | [`write_structure_specific_30`] | `ss_30.xml` |
 //! | SDMX-CSV 1.0 | [`write_csv_10`] | `csv10.csv` |
-//! | DSD-specific XSD for `xmllint` | [`write_dsd_schema_21`], [`write_validation_wrapper_21`] | `dsd_…_21.xsd`, `validate_ss_21.xsd` |
+//! | SDMX-CSV 2.0 | [`write_csv_20`] | `csv20.csv` |
+//! | DSD-specific XSD for `xmllint` (2.1) | [`write_dsd_schema_21`], [`write_validation_wrapper_21`] | `dsd_…_21.xsd`, `validate_ss_21.xsd` |
+//! | DSD-specific XSD for `xmllint` (3.0) | [`write_dsd_schema_30`], [`write_validation_wrapper_30`] | `dsd_…_30.xsd`, `validate_ss_30.xsd` |
 //!
-//! and checks data semantically with [`validate()`] (codes in codelists,
-//! unique keys, attachment levels, `FREQ`/`TIME_PERIOD`, ILOSTAT unit
-//! conventions, …).
+//! It reads data back with [`read_data`] / [`read_data_path`] (all five
+//! formats above plus the flat layouts of SDMX-ML 2.1, detected from the
+//! content), checks data semantically with [`validate()`] (codes in
+//! codelists, unique keys, attachment levels, `FREQ`/`TIME_PERIOD`, ILOSTAT
+//! unit conventions, …), and checks a whole file — format problems and
+//! semantic ones — with [`validate_file`] (the `migstat validate` command).
 //!
 //! # Brief overview
 //!
@@ -26,7 +33,10 @@
 //! * [`write`](mod@write) — deterministic, streaming writers. They refuse (before
 //!   writing anything) a message whose keys or attachment levels do not fit
 //!   the DSD.
-//! * [`validate()`] — every other rule, reported as a list of [`Problem`]s.
+//! * [`read`] — the structure reader and the data readers ([`read_data`]).
+//! * [`validate()`] — every other rule, reported as a list of [`Problem`]s;
+//!   [`validate_file`] adds what only a reader can see (header, references,
+//!   namespaces, well-formedness, CSV shape).
 //!
 //! The crate depends on `quick-xml` and `thiserror` only.
 //!
@@ -83,14 +93,18 @@
 //!
 //! # Scope
 //!
-//! SDMX 2.1 only (ILOSTAT serves 2.1). Not supported: GenericData output,
-//! SDMX-ML 3.0, SDMX-CSV 2.0, `Group` elements, data-set-level attribute
-//! values, reading data messages.
+//! Structures: SDMX-ML 2.1 only (ILOSTAT serves 2.1). Data: SDMX-ML 2.1
+//! (StructureSpecific and Generic), SDMX-ML 3.0 StructureSpecific, SDMX-CSV
+//! 1.0 and 2.0. Not supported: `Group` elements, data-set-level attribute
+//! values, SDMX-ML 3.0 `Atts`/`Comp` (multi-valued) content, observation
+//! dimensions other than the time dimension or `AllDimensions`, more than one
+//! data set per message, GenericData and 3.0 flat-layout *output*, SDMX-JSON.
 
 #![deny(missing_docs)]
 
 pub mod data;
 mod error;
+mod file;
 pub mod model;
 pub mod ns;
 pub mod read;
@@ -101,17 +115,21 @@ pub use data::{
     Action, DataMessage, DataSet, Header, Observation, Series, StructureKind, StructureRef,
 };
 pub use error::{Error, Result};
+pub use file::{validate_file, validate_reader};
 pub use model::{
     Annotation, AssignmentStatus, AttachmentLevel, Attribute, AttributeRelationship, Code,
     Codelist, Concept, ConceptRef, ConceptScheme, DataStructure, Dataflow, Dimension,
     ItemSchemeRef, LocalisedText, MaintainableRef, PrimaryMeasure, Representation, StructureSet,
     TextFormat, TimeDimension,
 };
+pub use read::{read_data, read_data_path, DataFormat};
 pub use validate::{
     ilo_units, time_period_problem, validate, Problem, DEFAULT_MAX_TEXT_ATTRIBUTE_LENGTH,
 };
 pub use write::{
-    format_double, structure_id, structure_namespace, write_csv_10, write_dsd_schema_21,
-    write_dsd_schema_21_in_namespace, write_structure_specific_21,
-    write_structure_specific_21_flat, write_validation_wrapper_21, SchemaLayout,
+    format_double, structure_id, structure_namespace, structure_urn, write_csv_10, write_csv_20,
+    write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
+    write_dsd_schema_30_in_namespace, write_generic_21, write_structure_specific_21,
+    write_structure_specific_21_flat, write_structure_specific_30, write_validation_wrapper_21,
+    write_validation_wrapper_30, SchemaLayout,
 };

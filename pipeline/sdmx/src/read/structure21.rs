@@ -224,14 +224,14 @@ fn close(node: Node, capture: &mut [Node], set: &mut StructureSet) -> Result<()>
 /// hands out, so byte positions can be turned into line numbers. Costs 8
 /// bytes per line of input, which is fine for structure messages (the 3 MB
 /// ILO file has 53,000 lines).
-struct LineTracking<R> {
+pub(crate) struct LineTracking<R> {
     inner: R,
     offset: u64,
     newlines: Vec<u64>,
 }
 
 impl<R: BufRead> LineTracking<R> {
-    fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         Self {
             inner,
             offset: 0,
@@ -240,7 +240,7 @@ impl<R: BufRead> LineTracking<R> {
     }
 
     /// 1-based line of byte `position`.
-    fn line_of(&self, position: u64) -> u64 {
+    pub(crate) fn line_of(&self, position: u64) -> u64 {
         self.newlines.partition_point(|&nl| nl < position) as u64 + 1
     }
 }

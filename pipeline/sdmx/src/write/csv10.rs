@@ -1,4 +1,6 @@
-//! SDMX-CSV 1.0 (the format of SDMX-REST 1.x, `application/vnd.sdmx.data+csv;version=1.0.0`).
+//! SDMX-CSV 1.0 (the format of SDMX-REST 1.x, `application/vnd.sdmx.data+csv;version=1.0.0`)
+//! and SDMX-CSV 2.0 (SDMX 3.0, `…;version=2.0.0`), which differs only in
+//! its leading columns `STRUCTURE,STRUCTURE_ID,ACTION` (sample `csv20.csv`).
 //!
 //! Layout, as ILOSTAT serves it and as the sample `csv10.csv` shows:
 //!
@@ -16,7 +18,7 @@ use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 
 use super::{format_double, plan_observation, plan_series};
-use crate::data::{DataMessage, StructureKind};
+use crate::data::{Action, DataMessage, StructureKind};
 use crate::error::{Error, Result};
 use crate::model::{DataStructure, Dataflow};
 
@@ -31,6 +33,49 @@ pub fn write_csv_10<W: Write>(
     message: &DataMessage,
     dsd: &DataStructure,
     dataflow: &Dataflow,
+) -> Result<()> {
+    write_csv(w, message, dsd, dataflow, Flavour::V10)
+}
+
+/// Writes `message` as SDMX-CSV 2.0 (SDMX 3.0) for `dataflow`, whose DSD is
+/// `dsd`; the sample `csv20.csv` is reproduced byte for byte.
+///
+/// The columns are those of [`write_csv_10`] with `DATAFLOW` replaced by
+/// three: `STRUCTURE` (always `dataflow`), `STRUCTURE_ID`
+/// (`AGENCY:ID(VERSION)` of the dataflow) and `ACTION` (`R`, `A`, `D` or
+/// `I` for the data set's [`Action`]). The checks are those of
+/// [`write_csv_10`].
+pub fn write_csv_20<W: Write>(
+    w: W,
+    message: &DataMessage,
+    dsd: &DataStructure,
+    dataflow: &Dataflow,
+) -> Result<()> {
+    write_csv(w, message, dsd, dataflow, Flavour::V20)
+}
+
+/// The one-letter SDMX-CSV 2.0 spelling of an action.
+fn action_letter(action: Action) -> &'static str {
+    match action {
+        Action::Replace => "R",
+        Action::Append => "A",
+        Action::Delete => "D",
+        Action::Information => "I",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    V10,
+    V20,
+}
+
+fn write_csv<W: Write>(
+    w: W,
+    message: &DataMessage,
+    dsd: &DataStructure,
+    dataflow: &Dataflow,
+    flavour: Flavour,
 ) -> Result<()> {
     check(message, dsd, dataflow)?;
     let mut out = BufWriter::new(w);
@@ -47,7 +92,10 @@ pub fn write_csv_10<W: Write>(
     dim_columns.push((time_position, time_id));
     dim_columns.sort_by_key(|(p, _)| *p); // stable: ties keep DSD order
 
-    let mut header: Vec<&str> = vec!["DATAFLOW"];
+    let mut header: Vec<&str> = match flavour {
+        Flavour::V10 => vec!["DATAFLOW"],
+        Flavour::V20 => vec!["STRUCTURE", "STRUCTURE_ID", "ACTION"],
+    };
     header.extend(dim_columns.iter().map(|(_, id)| *id));
     header.push(&dsd.primary_measure.id);
     header.extend(dsd.attributes.iter().map(|a| a.id.as_str()));
@@ -60,7 +108,13 @@ pub fn write_csv_10<W: Write>(
         for obs in &series.observations {
             let obs_attrs = plan_observation(obs, dsd, &plan.key_string)?;
             row.clear();
+            if flavour == Flavour::V20 {
+                row.push(Cow::Borrowed("dataflow"));
+            }
             row.push(Cow::Borrowed(flow.as_str()));
+            if flavour == Flavour::V20 {
+                row.push(Cow::Borrowed(action_letter(message.dataset.action)));
+            }
             for (_, id) in &dim_columns {
                 if *id == time_id {
                     row.push(Cow::Borrowed(obs.time_period.as_str()));

@@ -1,5 +1,6 @@
-//! Writers: SDMX-ML 2.1 StructureSpecificData, SDMX-CSV 1.0, and the
-//! DSD-specific XML Schema needed to validate StructureSpecificData.
+//! Writers: SDMX-ML 2.1 StructureSpecificData and GenericData, SDMX-ML 3.0
+//! StructureSpecificData, SDMX-CSV 1.0 and 2.0, and the DSD-specific XML
+//! Schemas (2.1 and 3.0) needed to validate StructureSpecificData.
 //!
 //! Every writer is deterministic (the same input gives the same bytes: no
 //! clocks, no hash-map iteration), streams into any [`std::io::Write`]
@@ -12,16 +13,19 @@
 //! [`crate::validate()`]'s job.
 
 mod csv10;
+mod generic21;
 mod ss21;
 mod xsd21;
 
-pub use csv10::write_csv_10;
+pub use csv10::{write_csv_10, write_csv_20};
+pub use generic21::write_generic_21;
 pub use ss21::{
-    structure_id, structure_namespace, write_structure_specific_21,
-    write_structure_specific_21_flat,
+    structure_id, structure_namespace, structure_urn, write_structure_specific_21,
+    write_structure_specific_21_flat, write_structure_specific_30,
 };
 pub use xsd21::{
-    write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_validation_wrapper_21,
+    write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
+    write_dsd_schema_30_in_namespace, write_validation_wrapper_21, write_validation_wrapper_30,
     SchemaLayout,
 };
 

@@ -77,7 +77,7 @@ pub fn write_structure_specific_21<W: Write>(
     message: &DataMessage,
     dsd: &DataStructure,
 ) -> Result<()> {
-    write(w, message, dsd, false)
+    write(w, message, dsd, false, Version::V21)
 }
 
 /// Writes `message` as SDMX-ML 2.1 StructureSpecificData in the flat layout
@@ -90,10 +90,57 @@ pub fn write_structure_specific_21_flat<W: Write>(
     message: &DataMessage,
     dsd: &DataStructure,
 ) -> Result<()> {
-    write(w, message, dsd, true)
+    write(w, message, dsd, true, Version::V21)
 }
 
-fn write<W: Write>(w: W, message: &DataMessage, dsd: &DataStructure, flat: bool) -> Result<()> {
+/// Writes `message` as SDMX-ML 3.0 StructureSpecificData in the series
+/// layout; the sample `ss_30.xml` is reproduced byte for byte.
+///
+/// The differences from [`write_structure_specific_21`] are those of the
+/// standard (spec §2.4): the `v3_0` namespaces; the header's structure
+/// reference is a URN (`<common:StructureUsage>urn:…Dataflow=AGENCY:ID(VERSION)</common:StructureUsage>`
+/// or `<common:Structure>urn:…DataStructure=…</common:Structure>`); the data
+/// set carries `ss:structureRef` and `ss:action` but no `ss:dataScope`, and
+/// its start tag is never wrapped. The checks are those of
+/// [`write_structure_specific_21`].
+///
+/// Validate the output with [`super::write_dsd_schema_30`] and
+/// [`super::write_validation_wrapper_30`].
+pub fn write_structure_specific_30<W: Write>(
+    w: W,
+    message: &DataMessage,
+    dsd: &DataStructure,
+) -> Result<()> {
+    write(w, message, dsd, false, Version::V30)
+}
+
+/// The URN of a structure reference, as SDMX-ML 3.0 writes it:
+/// `urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=ILO:DF_X(1.0)` (or
+/// `…DataStructure=…`).
+pub fn structure_urn(r: &StructureRef) -> String {
+    let class = match r.kind {
+        StructureKind::DataStructure => "DataStructure",
+        StructureKind::Dataflow => "Dataflow",
+    };
+    format!(
+        "urn:sdmx:org.sdmx.infomodel.datastructure.{class}={}:{}({})",
+        r.agency_id, r.id, r.version
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V21,
+    V30,
+}
+
+fn write<W: Write>(
+    w: W,
+    message: &DataMessage,
+    dsd: &DataStructure,
+    flat: bool,
+    version: Version,
+) -> Result<()> {
     check(message, dsd)?;
     let mut out = BufWriter::new(w);
     let header = &message.header;
@@ -109,9 +156,13 @@ fn write<W: Write>(w: W, message: &DataMessage, dsd: &DataStructure, flat: bool)
 
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(out, "<message:StructureSpecificData")?;
-    writeln!(out, r#"    xmlns:message="{}""#, ns::MESSAGE)?;
-    writeln!(out, r#"    xmlns:ss="{}""#, ns::STRUCTURE_SPECIFIC)?;
-    writeln!(out, r#"    xmlns:common="{}""#, ns::COMMON)?;
+    let (ns_message, ns_ss, ns_common) = match version {
+        Version::V21 => (ns::MESSAGE, ns::STRUCTURE_SPECIFIC, ns::COMMON),
+        Version::V30 => (ns::MESSAGE_30, ns::STRUCTURE_SPECIFIC_30, ns::COMMON_30),
+    };
+    writeln!(out, r#"    xmlns:message="{ns_message}""#)?;
+    writeln!(out, r#"    xmlns:ss="{ns_ss}""#)?;
+    writeln!(out, r#"    xmlns:common="{ns_common}""#)?;
     writeln!(out, r#"    xmlns:xsi="{}""#, ns::XSI)?;
     writeln!(out, r#"    xmlns:ns1="{ns_attr}">"#)?;
     writeln!(out, "  <message:Header>")?;
@@ -150,25 +201,44 @@ fn write<W: Write>(w: W, message: &DataMessage, dsd: &DataStructure, flat: bool)
         StructureKind::Dataflow => ("common:StructureUsage", "Dataflow"),
     };
     let r = &dataset.structure;
-    writeln!(out, "      <{element}>")?;
-    writeln!(
-        out,
-        r#"        <Ref agencyID="{}" id="{}" version="{}"/>"#,
-        xml_value(&r.agency_id, "", "agencyID")?,
-        xml_value(&r.id, "", "id")?,
-        xml_value(&r.version, "", "version")?
-    )?;
-    writeln!(out, "      </{element}>")?;
+    if version == Version::V30 {
+        writeln!(
+            out,
+            "      <{element}>{}</{element}>",
+            xml_text(&structure_urn(r), element)?
+        )?;
+    } else {
+        writeln!(out, "      <{element}>")?;
+        writeln!(
+            out,
+            r#"        <Ref agencyID="{}" id="{}" version="{}"/>"#,
+            xml_value(&r.agency_id, "", "agencyID")?,
+            xml_value(&r.id, "", "id")?,
+            xml_value(&r.version, "", "version")?
+        )?;
+        writeln!(out, "      </{element}>")?;
+    }
     writeln!(out, "    </message:Structure>")?;
     writeln!(out, "  </message:Header>")?;
 
-    let dataset_attrs = [
-        ("ss:structureRef", sid.as_str()),
-        ("ss:dataScope", scope),
-        ("ss:action", dataset.action.as_str()),
-        ("xsi:type", "ns1:DataSetType"),
-    ];
-    start_tag(&mut out, 2, "message:DataSet", &dataset_attrs, ">", WRAP)?;
+    let mut dataset_attrs = vec![("ss:structureRef", sid.as_str())];
+    if version == Version::V21 {
+        dataset_attrs.push(("ss:dataScope", scope));
+    }
+    dataset_attrs.push(("ss:action", dataset.action.as_str()));
+    dataset_attrs.push(("xsi:type", "ns1:DataSetType"));
+    let dataset_wrap = match version {
+        Version::V21 => WRAP,
+        Version::V30 => usize::MAX,
+    };
+    start_tag(
+        &mut out,
+        2,
+        "message:DataSet",
+        &dataset_attrs,
+        ">",
+        dataset_wrap,
+    )?;
 
     for series in &dataset.series {
         let plan = plan_series(series, dsd)?;
@@ -228,7 +298,7 @@ fn write<W: Write>(w: W, message: &DataMessage, dsd: &DataStructure, flat: bool)
 }
 
 /// Everything that could make writing fail half-way, checked up front.
-fn check(message: &DataMessage, dsd: &DataStructure) -> Result<()> {
+pub(crate) fn check(message: &DataMessage, dsd: &DataStructure) -> Result<()> {
     let r = &message.dataset.structure;
     if r.kind == StructureKind::DataStructure
         && (r.agency_id != dsd.agency_id || r.id != dsd.id || r.version != dsd.version)
@@ -267,7 +337,10 @@ fn check(message: &DataMessage, dsd: &DataStructure) -> Result<()> {
     Ok(())
 }
 
-fn escape_all<'a>(attrs: &[(&'a str, &str)], key: &str) -> Result<Vec<(&'a str, String)>> {
+pub(crate) fn escape_all<'a>(
+    attrs: &[(&'a str, &str)],
+    key: &str,
+) -> Result<Vec<(&'a str, String)>> {
     attrs
         .iter()
         .map(|(k, v)| Ok((*k, xml_value(v, key, k)?.into_owned())))

@@ -1,4 +1,4 @@
-//! DSD-specific XML Schemas for SDMX-ML 2.1 StructureSpecificData.
+//! DSD-specific XML Schemas for SDMX-ML 2.1 and 3.0 StructureSpecificData.
 //!
 //! The official schemas declare `DataSetType`, `SeriesType` and `ObsType`
 //! abstract; a structure-specific message only validates against a schema
@@ -86,6 +86,87 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
     official_xsd_dir: &str,
     namespace: &str,
 ) -> Result<()> {
+    write_schema(
+        w,
+        dsd,
+        structures,
+        layout,
+        official_xsd_dir,
+        namespace,
+        Version::V21,
+    )
+}
+
+/// Writes the SDMX-ML 3.0 DSD-specific schema of `dsd` for `layout`, in the
+/// namespace of a data set referencing the DSD itself
+/// (`urn:…DataStructure=AGENCY:ID(VERSION):ObsLevelDim:…`); the pattern is
+/// the hand-written sample `dsd_DF_MST_TEAP_SEX_AGE_CBR_NB_30.xsd`, with
+/// whole codelists as enumerations.
+///
+/// The differences from [`write_dsd_schema_21`] follow the 3.0 base types:
+/// the `v3_0` namespaces, a repeatable choice of `Series` (or `Obs`) in
+/// `DataSetType`, and no `REPORTING_YEAR_START_DAY`. `official_xsd_dir`
+/// locates the official SDMX-ML 3.0 schemas relative to the emitted one.
+pub fn write_dsd_schema_30<W: Write>(
+    w: W,
+    dsd: &DataStructure,
+    structures: &StructureSet,
+    layout: SchemaLayout,
+    official_xsd_dir: &str,
+) -> Result<()> {
+    let r = StructureRef {
+        agency_id: dsd.agency_id.clone(),
+        id: dsd.id.clone(),
+        version: dsd.version.clone(),
+        kind: StructureKind::DataStructure,
+    };
+    let namespace = structure_namespace(&r, layout.dimension_at_observation(dsd));
+    write_dsd_schema_30_in_namespace(w, dsd, structures, layout, official_xsd_dir, &namespace)
+}
+
+/// Like [`write_dsd_schema_30`], with an explicit target namespace (e.g.
+/// the `…Dataflow=ILO:DF_…(1.0):ObsLevelDim:TIME_PERIOD` namespace of
+/// `ss_30.xml`, whose data set references a dataflow).
+pub fn write_dsd_schema_30_in_namespace<W: Write>(
+    w: W,
+    dsd: &DataStructure,
+    structures: &StructureSet,
+    layout: SchemaLayout,
+    official_xsd_dir: &str,
+    namespace: &str,
+) -> Result<()> {
+    write_schema(
+        w,
+        dsd,
+        structures,
+        layout,
+        official_xsd_dir,
+        namespace,
+        Version::V30,
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V21,
+    V30,
+}
+
+fn write_schema<W: Write>(
+    w: W,
+    dsd: &DataStructure,
+    structures: &StructureSet,
+    layout: SchemaLayout,
+    official_xsd_dir: &str,
+    namespace: &str,
+    version: Version,
+) -> Result<()> {
+    let v30 = version == Version::V30;
+    let (ns_ss, ns_common, label) = if v30 {
+        (ns::STRUCTURE_SPECIFIC_30, ns::COMMON_30, "3.0")
+    } else {
+        (ns::STRUCTURE_SPECIFIC, ns::COMMON, "2.1")
+    };
     let types = component_types(dsd, structures)?;
     let dir = official_xsd_dir.trim_end_matches('/');
     let dir = if dir.is_empty() {
@@ -101,7 +182,7 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        "<!-- DSD-specific schema (SDMX-ML 2.1, dimensionAtObservation={}) for {}.",
+        "<!-- DSD-specific schema (SDMX-ML {label}, dimensionAtObservation={}) for {}.",
         comment(dim_at_obs),
         comment(&dsd.reference().to_string())
     )?;
@@ -111,8 +192,8 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
     )?;
     writeln!(out, r#"<xs:schema xmlns:xs="{}""#, ns::XS)?;
     writeln!(out, r#"    xmlns="{ns_attr}""#)?;
-    writeln!(out, r#"    xmlns:dsd="{}""#, ns::STRUCTURE_SPECIFIC)?;
-    writeln!(out, r#"    xmlns:common="{}""#, ns::COMMON)?;
+    writeln!(out, r#"    xmlns:dsd="{ns_ss}""#)?;
+    writeln!(out, r#"    xmlns:common="{ns_common}""#)?;
     writeln!(out, r#"    targetNamespace="{ns_attr}""#)?;
     writeln!(
         out,
@@ -121,13 +202,13 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
     writeln!(
         out,
         r#"  <xs:import namespace="{}" schemaLocation="{}"/>"#,
-        ns::STRUCTURE_SPECIFIC,
+        ns_ss,
         attr(&format!("{dir}SDMXDataStructureSpecific.xsd"))?
     )?;
     writeln!(
         out,
         r#"  <xs:import namespace="{}" schemaLocation="{}"/>"#,
-        ns::COMMON,
+        ns_common,
         attr(&format!("{dir}SDMXCommon.xsd"))?
     )?;
 
@@ -201,23 +282,37 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
         out,
         r#"          <xs:element name="DataProvider" type="common:DataProviderReferenceType" form="unqualified" minOccurs="0"/>"#
     )?;
-    writeln!(out, r#"          <xs:choice minOccurs="0">"#)?;
-    writeln!(
-        out,
-        r#"            <xs:element name="{}" type="{}" form="unqualified" maxOccurs="unbounded"/>"#,
-        child.0, child.1
-    )?;
+    if v30 {
+        writeln!(
+            out,
+            r#"          <xs:choice minOccurs="0" maxOccurs="unbounded">"#
+        )?;
+        writeln!(
+            out,
+            r#"            <xs:element name="{}" type="{}" form="unqualified"/>"#,
+            child.0, child.1
+        )?;
+    } else {
+        writeln!(out, r#"          <xs:choice minOccurs="0">"#)?;
+        writeln!(
+            out,
+            r#"            <xs:element name="{}" type="{}" form="unqualified" maxOccurs="unbounded"/>"#,
+            child.0, child.1
+        )?;
+    }
     writeln!(out, "          </xs:choice>")?;
     writeln!(out, "        </xs:sequence>")?;
     for id in &dataset_attrs {
         attribute_decl(&mut out, id, types.of(id), "optional")?;
     }
-    attribute_decl(
-        &mut out,
-        "REPORTING_YEAR_START_DAY",
-        "xs:gMonthDay",
-        "prohibited",
-    )?;
+    if !v30 {
+        attribute_decl(
+            &mut out,
+            "REPORTING_YEAR_START_DAY",
+            "xs:gMonthDay",
+            "prohibited",
+        )?;
+    }
     writeln!(out, "      </xs:restriction>")?;
     writeln!(out, "    </xs:complexContent>")?;
     writeln!(out, "  </xs:complexType>")?;
@@ -249,12 +344,14 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
             "common:ObservationalTimePeriodType",
             "prohibited",
         )?;
-        attribute_decl(
-            &mut out,
-            "REPORTING_YEAR_START_DAY",
-            "xs:gMonthDay",
-            "prohibited",
-        )?;
+        if !v30 {
+            attribute_decl(
+                &mut out,
+                "REPORTING_YEAR_START_DAY",
+                "xs:gMonthDay",
+                "prohibited",
+            )?;
+        }
         writeln!(out, "      </xs:restriction>")?;
         writeln!(out, "    </xs:complexContent>")?;
         writeln!(out, "  </xs:complexType>")?;
@@ -271,12 +368,14 @@ pub fn write_dsd_schema_21_in_namespace<W: Write>(
     )?;
     writeln!(out, "        </xs:sequence>")?;
     attribute_decl(&mut out, "type", "common:IDType", "prohibited")?;
-    attribute_decl(
-        &mut out,
-        "REPORTING_YEAR_START_DAY",
-        "xs:gMonthDay",
-        "prohibited",
-    )?;
+    if !v30 {
+        attribute_decl(
+            &mut out,
+            "REPORTING_YEAR_START_DAY",
+            "xs:gMonthDay",
+            "prohibited",
+        )?;
+    }
     if layout == SchemaLayout::Flat {
         for d in &dsd.dimensions {
             attribute_decl(&mut out, &d.id, types.of(&d.id), "required")?;
@@ -315,6 +414,40 @@ pub fn write_validation_wrapper_21<W: Write>(
     dsd_xsd_location: &str,
     message_xsd_location: &str,
 ) -> Result<()> {
+    wrapper(
+        w,
+        ns::MESSAGE,
+        dsd_namespace,
+        dsd_xsd_location,
+        message_xsd_location,
+    )
+}
+
+/// The SDMX-ML 3.0 counterpart of [`write_validation_wrapper_21`]: imports
+/// the 3.0 `SDMXMessage.xsd` and a schema from [`write_dsd_schema_30`];
+/// byte-identical to the sample `validate_ss_30.xsd` for the same locations.
+pub fn write_validation_wrapper_30<W: Write>(
+    w: W,
+    dsd_namespace: &str,
+    dsd_xsd_location: &str,
+    message_xsd_location: &str,
+) -> Result<()> {
+    wrapper(
+        w,
+        ns::MESSAGE_30,
+        dsd_namespace,
+        dsd_xsd_location,
+        message_xsd_location,
+    )
+}
+
+fn wrapper<W: Write>(
+    w: W,
+    message_namespace: &str,
+    dsd_namespace: &str,
+    dsd_xsd_location: &str,
+    message_xsd_location: &str,
+) -> Result<()> {
     let mut out = BufWriter::new(w);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -325,7 +458,7 @@ pub fn write_validation_wrapper_21<W: Write>(
     writeln!(
         out,
         r#"  <xs:import namespace="{}" schemaLocation="{}"/>"#,
-        ns::MESSAGE,
+        message_namespace,
         attr(message_xsd_location)?
     )?;
     writeln!(
