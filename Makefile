@@ -37,10 +37,16 @@ lint:
 	@if $(CARGO) tree -p sdmx --edges normal | grep -Eq 'datafusion|arrow'; then \
 		echo "pipeline/sdmx must not depend on arrow or datafusion"; exit 1; fi
 
+# Tools the tests check migstat against: xmllint (libxml2) for the SDMX schemas, R's
+# survey package for variance estimates, Python readers (sdmx1, pysdmx, pyarrow).
 deps: $(VENV)/.installed
-	@command -v xmllint >/dev/null 2>&1 || { \
-		echo "installing xmllint (libxml2-utils)"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxml2-utils; }
+	@missing=""; \
+	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
+	Rscript -e 'library(survey)' >/dev/null 2>&1 || missing="$$missing r-cran-survey"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)

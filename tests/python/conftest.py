@@ -23,14 +23,35 @@ def run_migstat(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def lfs_run(tmp_path_factory) -> Path:
-    """`migstat run` on the bundled LFS fixture (with a fixed Prepared time)."""
-    work = tmp_path_factory.mktemp("lfs")
+    """`migstat run` on the bundled LFS fixture (with a fixed Prepared time), all formats."""
+    return run_lfs(tmp_path_factory.mktemp("lfs"))
+
+
+@pytest.fixture(scope="session")
+def lfs_run_without_suppression(tmp_path_factory) -> Path:
+    """The same with every cell published with its value (no `C`)."""
+    return run_lfs(tmp_path_factory.mktemp("lfs_open"), suppress=False)
+
+
+def run_lfs(work: Path, suppress: bool = True) -> Path:
     text = (REPO / "fixtures" / "lfs" / "config.toml").read_text()
+    if not suppress:
+        text = text.replace("suppress_below_n   = 3", "suppress_below_n   = 0")
     text = text.replace('path   = "core.csv"', f'path   = "{REPO / "fixtures" / "lfs" / "core.csv"}"')
     config = work / "config.toml"
-    config.write_text(text + '\n[publish]\nprepared = "2024-07-15T00:00:00Z"\n')
+    config.write_text(
+        text
+        + '\n[publish]\nprepared = "2024-07-15T00:00:00Z"\n'
+        + 'formats = ["ss21", "ss21flat", "generic21", "csv10", "csv20", "ss30"]\n'
+    )
     out = work / "out"
     done = run_migstat("run", "--config", str(config), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def emit_schemas(out: Path, *args: str) -> Path:
+    done = run_migstat("xsd", "--out", str(out), *args)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -38,7 +59,17 @@ def lfs_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def dsd_schemas(tmp_path_factory) -> Path:
     """The DSD-specific XSDs migstat emits from its own DSDs, with validation wrappers."""
-    out = tmp_path_factory.mktemp("xsd")
-    done = run_migstat("xsd", "--out", str(out), "--sdmx-schemas", str(XSD_21))
-    assert done.returncode == 0, done.stderr
-    return out
+    return emit_schemas(tmp_path_factory.mktemp("xsd"), "--sdmx-schemas", str(XSD_21))
+
+
+@pytest.fixture(scope="session")
+def dsd_schemas_flat(tmp_path_factory) -> Path:
+    """The same for the flat layout (dimensionAtObservation="AllDimensions")."""
+    return emit_schemas(tmp_path_factory.mktemp("xsd_flat"), "--sdmx-schemas", str(XSD_21), "--layout", "flat")
+
+
+@pytest.fixture(scope="session")
+def dsd_schemas_30(tmp_path_factory) -> Path:
+    """The same for SDMX-ML 3.0."""
+    xsd_30 = REPO / "schemas" / "xsd" / "v3_0"
+    return emit_schemas(tmp_path_factory.mktemp("xsd_30"), "--sdmx-schemas", str(xsd_30), "--sdmx-version", "3.0")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_migstat
 
 MES = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}"
 SS = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific}"
@@ -83,6 +83,43 @@ def test_every_published_xml_is_valid_against_the_official_and_dsd_specific_xsds
     dsd = flow.removeprefix("DF_")
     done = xmllint(dsd_schemas / f"validate_{dsd}.xsd", lfs_run / "sdmx" / f"{flow}.xml")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("flow", FLOWS)
+def test_every_other_xml_format_is_valid_against_its_schemas(lfs_run, dsd_schemas_flat, dsd_schemas_30, flow):
+    dsd = flow.removeprefix("DF_")
+    sdmx = lfs_run / "sdmx"
+    for schema, document in (
+        (dsd_schemas_flat / f"validate_{dsd}.xsd", sdmx / f"{flow}.flat.xml"),
+        (REPO / "schemas" / "xsd" / "v2_1" / "SDMXMessage.xsd", sdmx / f"{flow}.generic.xml"),
+        (dsd_schemas_30 / f"validate_{dsd}.xsd", sdmx / f"{flow}.v30.xml"),
+    ):
+        done = xmllint(schema, document)
+        assert done.returncode == 0, (document.name, done.stderr)
+
+
+def test_migstat_validate_accepts_every_file_it_published(lfs_run):
+    files = sorted(str(p) for p in (lfs_run / "sdmx").iterdir())
+    assert len(files) == 18 * 6
+    done = run_migstat("validate", *files)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+BROKEN = REPO / "pipeline" / "sdmx" / "tests" / "data" / "broken"
+
+
+def broken_cases():
+    import csv
+    with open(BROKEN / "expected.csv", newline="") as f:
+        return [(r["file"], r["message_fragment"]) for r in csv.DictReader(f)]
+
+
+@pytest.mark.parametrize("name,fragment", broken_cases())
+def test_migstat_validate_rejects_each_broken_file_with_its_message(name, fragment):
+    structure = REPO / "pipeline" / "sdmx" / "tests" / "data" / "ilo" / "TEST_ILO_MST_TEAP_SEX_AGE_CBR_NB_constructed.xml"
+    done = run_migstat("validate", str(BROKEN / name), "--structure", str(structure))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert fragment in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("flow", FLOWS)

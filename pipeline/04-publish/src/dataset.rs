@@ -78,10 +78,19 @@ pub fn build<'s>(
         let dataflows = text(col::DATAFLOW)?;
         let time = text(col::TIME_PERIOD)?;
         let status = text(col::OBS_STATUS)?;
-        let estimate = batch
-            .column_by_name(col::ESTIMATE)
-            .ok_or_else(|| Error::internal("estimates have no estimate column"))?
-            .as_primitive::<Float64Type>()
+        let number = |name: &str| {
+            batch
+                .column_by_name(name)
+                .map(|c| c.as_primitive::<Float64Type>().clone())
+                .ok_or_else(|| Error::internal(format!("estimates have no column {name}")))
+        };
+        let estimate = number(col::ESTIMATE)?;
+        let lower = number(col::LOWER_BOUND)?;
+        let upper = number(col::UPPER_BOUND)?;
+        let published = batch
+            .column_by_name(col::PUBLISHED)
+            .ok_or_else(|| Error::internal("estimates have no published column"))?
+            .as_boolean()
             .clone();
         // Series key columns in DSD order; every DSD dimension but TIME_PERIOD must have one.
         let mut key_columns = Vec::new();
@@ -97,7 +106,7 @@ pub fn build<'s>(
             ));
         }
         for row in 0..batch.num_rows() {
-            if dataflows.value(row) != flow.id {
+            if dataflows.value(row) != flow.id || !published.value(row) {
                 continue;
             }
             let key: Vec<(String, String)> = key_columns
@@ -114,6 +123,14 @@ pub fn build<'s>(
                 config.survey.source_type.sdmx_source().to_string(),
             ));
             attributes.push(("DECIMALS".to_string(), DECIMALS.to_string()));
+            // The confidence interval, in the unit of OBS_VALUE; never for a hidden value.
+            if st != Some("C") {
+                for (id, bound) in [("UPPER_BOUND", &upper), ("LOWER_BOUND", &lower)] {
+                    if bound.is_valid(row) {
+                        attributes.push((id.to_string(), sdmx::format_double(bound.value(row))));
+                    }
+                }
+            }
             let observation = sdmx::Observation {
                 time_period: time.value(row).to_string(),
                 value: (st != Some("C")).then(|| estimate.value(row)),

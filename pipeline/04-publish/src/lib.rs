@@ -1,8 +1,9 @@
 //! Stage 4, **publish**: estimates in, SDMX out.
 //!
-//! Reads `tabulate/estimates.parquet` and writes, for every dataflow of the registry,
-//! `sdmx/<DATAFLOW>.xml` (SDMX-ML 2.1 StructureSpecificData) and `sdmx/<DATAFLOW>.csv`
-//! (SDMX-CSV 1.0), plus `structures/` (the structure message the files conform to).
+//! Reads `tabulate/estimates.parquet` and writes, for every dataflow of the registry, one
+//! file per format of `[publish] formats` (by default `sdmx/<DATAFLOW>.xml`, SDMX-ML 2.1
+//! StructureSpecificData, and `sdmx/<DATAFLOW>.csv`, SDMX-CSV 1.0; see
+//! [`Format::file_name`]), plus `structures/` (the structure messages the files conform to).
 //!
 //! Every dataset is validated against its DSD and codelists ([`sdmx::validate`]) before
 //! anything is written; all files are written into a staging folder that replaces
@@ -17,7 +18,7 @@ use std::fs;
 use std::io::Write;
 
 use migstat_artefacts::atomic::{replace_dir, AtomicFile};
-use migstat_artefacts::config::Config;
+use migstat_artefacts::config::{Config, Format};
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::reference::Reference;
 use migstat_artefacts::{parquet_io, schema, Error, Result};
@@ -72,15 +73,26 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
         fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     }
     let written = (|| -> Result<()> {
+        let mut formats = config.publish.formats.clone();
+        formats.sort();
+        formats.dedup();
         for (flow, message, dsd) in &messages {
             let dataflow = structures
                 .set
                 .dataflow(&flow.id)
                 .expect("checked in Structures::load");
-            let xml = staging.join(format!("{}.xml", flow.id));
-            write_with(&xml, |w| sdmx::write_structure_specific_21(w, message, dsd))?;
-            let csv = staging.join(format!("{}.csv", flow.id));
-            write_with(&csv, |w| sdmx::write_csv_10(w, message, dsd, dataflow))?;
+            for format in &formats {
+                let name = format.file_name(&flow.id);
+                write_with(&staging.join(&name), |w| match format {
+                    Format::Ss21 => sdmx::write_structure_specific_21(w, message, dsd),
+                    Format::Ss21flat => sdmx::write_structure_specific_21_flat(w, message, dsd),
+                    Format::Generic21 => sdmx::write_generic_21(w, message, dsd),
+                    Format::Csv10 => sdmx::write_csv_10(w, message, dsd, dataflow),
+                    Format::Csv20 => sdmx::write_csv_20(w, message, dsd, dataflow),
+                    Format::Ss30 => sdmx::write_structure_specific_30(w, message, dsd),
+                })?;
+                report.files.push(format!("sdmx/{name}"));
+            }
             report.dataflows += 1;
             report.series += message.dataset.series.len() as u64;
             for series in &message.dataset.series {
@@ -91,8 +103,6 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
                     .filter(|o| o.value.is_none())
                     .count() as u64;
             }
-            report.files.push(format!("sdmx/{}.xml", flow.id));
-            report.files.push(format!("sdmx/{}.csv", flow.id));
         }
         Ok(())
     })();

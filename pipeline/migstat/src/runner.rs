@@ -167,6 +167,12 @@ fn record_stage(stage: Stage, run: &Run, manifest: &mut Manifest) -> Result<()> 
             record.counts.insert("estimates".into(), r.estimates);
             record.counts.insert("confidential".into(), r.confidential);
             record.counts.insert("unreliable".into(), r.unreliable);
+            record
+                .counts
+                .insert("secondary_confidential".into(), r.secondary_confidential);
+            record
+                .counts
+                .insert("not_published".into(), r.not_published);
             record.counts.insert(
                 "rates_without_denominator".into(),
                 r.rates_without_denominator,
@@ -200,35 +206,111 @@ fn record_stage(stage: Stage, run: &Run, manifest: &mut Manifest) -> Result<()> 
     Ok(())
 }
 
+/// The SDMX-ML version of emitted schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SdmxVersion {
+    /// SDMX-ML 2.1.
+    #[value(name = "2.1")]
+    V21,
+    /// SDMX-ML 3.0.
+    #[value(name = "3.0")]
+    V30,
+}
+
+/// `migstat validate`: every problem of every file, one line each.
+pub fn validate(
+    files: &[std::path::PathBuf],
+    structure_files: &[std::path::PathBuf],
+) -> Result<()> {
+    let structures = if structure_files.is_empty() {
+        Structures::load(&Reference::bundled()?)?.set
+    } else {
+        let mut set = sdmx::StructureSet::default();
+        for path in structure_files {
+            let part = sdmx::StructureSet::from_path(path)
+                .map_err(|e| Error::reference(path.display().to_string(), e.to_string()))?;
+            set.merge(part);
+        }
+        set
+    };
+    let mut problems = Vec::new();
+    for file in files {
+        let found = sdmx::validate_file(file, &structures).map_err(|e| match e {
+            sdmx::Error::Io(io) => Error::io(file, io),
+            other => Error::io(file, std::io::Error::other(other.to_string())),
+        })?;
+        if found.is_empty() {
+            eprintln!("{}: valid", file.display());
+        }
+        for p in found {
+            println!("{}: {p}", file.display());
+            problems.push(format!("{}: {p}", file.display()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation {
+            dataflow: format!("{} file(s)", files.len()),
+            problems,
+        })
+    }
+}
+
 /// `migstat xsd`: DSD-specific schemas and validation wrappers for every dataflow.
-pub fn write_schemas(out: &Path, sdmx_schemas: &str, layout: sdmx::SchemaLayout) -> Result<()> {
+pub fn write_schemas(
+    out: &Path,
+    sdmx_schemas: &str,
+    layout: sdmx::SchemaLayout,
+    version: SdmxVersion,
+) -> Result<()> {
     let reference = Reference::bundled()?;
     let structures = Structures::load(&reference)?;
     let message_xsd = format!("{sdmx_schemas}/SDMXMessage.xsd");
+    let observation_level = match layout {
+        sdmx::SchemaLayout::Series => "TIME_PERIOD",
+        sdmx::SchemaLayout::Flat => "AllDimensions",
+    };
     for flow in &reference.registry.dataflows {
         let dsd = structures
             .set
             .data_structure(flow.structure_id())
             .ok_or_else(|| Error::internal(format!("no DSD for {}", flow.id)))?;
         let name = format!("{}.xsd", dsd.id);
-        let mut xsd = Vec::new();
-        sdmx::write_dsd_schema_21(&mut xsd, dsd, &structures.set, layout, sdmx_schemas)
-            .map_err(|e| Error::internal(format!("schema of {}: {e}", dsd.id)))?;
-        migstat_artefacts::atomic::write_file(&out.join(&name), &xsd)?;
         let dsd_ref = sdmx::StructureRef {
             agency_id: dsd.agency_id.clone(),
             id: dsd.id.clone(),
             version: dsd.version.clone(),
             kind: sdmx::StructureKind::DataStructure,
         };
-        let observation_level = match layout {
-            sdmx::SchemaLayout::Series => "TIME_PERIOD",
-            sdmx::SchemaLayout::Flat => "AllDimensions",
-        };
         let namespace = sdmx::structure_namespace(&dsd_ref, observation_level);
-        let mut wrapper = Vec::new();
-        sdmx::write_validation_wrapper_21(&mut wrapper, &namespace, &name, &message_xsd)
-            .map_err(|e| Error::internal(format!("wrapper of {}: {e}", dsd.id)))?;
+        let (mut xsd, mut wrapper) = (Vec::new(), Vec::new());
+        let written = match version {
+            SdmxVersion::V21 => {
+                sdmx::write_dsd_schema_21(&mut xsd, dsd, &structures.set, layout, sdmx_schemas)
+                    .and_then(|_| {
+                        sdmx::write_validation_wrapper_21(
+                            &mut wrapper,
+                            &namespace,
+                            &name,
+                            &message_xsd,
+                        )
+                    })
+            }
+            SdmxVersion::V30 => {
+                sdmx::write_dsd_schema_30(&mut xsd, dsd, &structures.set, layout, sdmx_schemas)
+                    .and_then(|_| {
+                        sdmx::write_validation_wrapper_30(
+                            &mut wrapper,
+                            &namespace,
+                            &name,
+                            &message_xsd,
+                        )
+                    })
+            }
+        };
+        written.map_err(|e| Error::internal(format!("schema of {}: {e}", dsd.id)))?;
+        migstat_artefacts::atomic::write_file(&out.join(&name), &xsd)?;
         migstat_artefacts::atomic::write_file(
             &out.join(format!("validate_{}.xsd", dsd.id)),
             &wrapper,
