@@ -2,144 +2,78 @@
 //!
 //! For each dataflow of the registry and each combination of its codes (totals first,
 //! then categories, in registry order) the cell's numerator and denominator are summed
-//! from the statuses of its measure, the value is scaled to its unit, and its status is
-//! set from the unweighted count (contract section 5):
-//!
-//! - n = 0: a real 0 for counts (published, no status); a rate with a zero denominator
-//!   has no observation at all;
-//! - 0 < n < `suppress_below_n`: `C`, confidential (published without value);
-//! - n < `unreliable_below_n`: `U`, unreliable.
+//! from the statuses of its measure, the value is scaled to its unit, its precision is
+//! estimated from the same cells ([`crate::precision`]), and its status is decided by one
+//! function, [`crate::status::decide`], from confidentiality and precision together.
+//! A rate whose denominator is 0 has no observation at all.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, Decimal128Builder, Float64Builder, Int64Builder, RecordBatch, StringBuilder,
+    ArrayRef, BooleanBuilder, Decimal128Builder, Float64Builder, Int64Builder, RecordBatch,
+    StringBuilder,
 };
 
-use migstat_artefacts::config::{Config, Quality};
+use migstat_artefacts::config::Config;
 use migstat_artefacts::registry::{Measure, Registry};
 use migstat_artefacts::schema::{self, estimates as col, WEIGHT_SCALE};
 use migstat_artefacts::{Error, Result};
 
 use crate::exact::ratio_to_f64;
 use crate::plan::{DimensionKind, TabulationPlan};
-use crate::query::{index, AggregateCell};
-use crate::TabulateReport;
+use crate::precision::{self, Precision};
+use crate::query::{Aggregates, Totals};
+use crate::status::{decide, CellFacts, Reason};
+use crate::{secondary, TabulateReport};
 
-/// The observation status of a cell with `n` unweighted records.
-pub fn status(n: i64, quality: &Quality) -> Option<&'static str> {
-    let n = n.max(0) as u64;
-    if n == 0 {
-        None
-    } else if n < quality.suppress_below_n {
-        Some("C")
-    } else if n < quality.unreliable_below_n {
-        Some("U")
-    } else {
-        None
-    }
+/// One cell of one dataflow, before it becomes a row of the estimates.
+#[derive(Debug, Clone)]
+pub struct CellEstimate {
+    /// Index of the dataflow in the registry.
+    pub flow: usize,
+    /// The cell's code for each of the flow's breakdowns, in breakdown order.
+    pub codes: Vec<String>,
+    /// Weighted numerator (10^-9 persons).
+    pub numerator: i128,
+    /// Weighted denominator (10^-9 persons), for rates.
+    pub denominator: Option<i128>,
+    /// The estimate in its published unit.
+    pub estimate: f64,
+    /// Unweighted records (for a rate, its denominator's).
+    pub n: i64,
+    /// Standard error, CV and interval, when the design allows them.
+    pub precision: Option<Precision>,
+    /// The status decision.
+    pub reason: Reason,
 }
 
-struct Columns {
-    dataflow: StringBuilder,
-    ref_area: StringBuilder,
-    freq: StringBuilder,
-    measure: StringBuilder,
-    dims: Vec<(&'static str, StringBuilder)>,
-    time_period: StringBuilder,
-    estimate: Float64Builder,
-    obs_status: StringBuilder,
-    n: Int64Builder,
-    numerator: Decimal128Builder,
-    denominator: Decimal128Builder,
-}
-
-/// Builds the estimates of every dataflow from the aggregated cells.
+/// Builds the estimates of every dataflow from the aggregates.
 pub fn estimates(
     config: &Config,
     registry: &Registry,
     plan: &TabulationPlan,
-    cells: &[AggregateCell],
+    aggregates: &Aggregates,
     report: &mut TabulateReport,
 ) -> Result<RecordBatch> {
-    let by_key = index(cells);
-    let observed = observed_codes(plan, cells);
-    let decimal = || {
-        Decimal128Builder::new()
-            .with_precision_and_scale(38, WEIGHT_SCALE as i8)
-            .expect("valid decimal type")
-    };
-    let mut out = Columns {
-        dataflow: StringBuilder::new(),
-        ref_area: StringBuilder::new(),
-        freq: StringBuilder::new(),
-        measure: StringBuilder::new(),
-        dims: [col::SEX, col::AGE, col::CBR, col::CCT]
-            .into_iter()
-            .map(|c| (c, StringBuilder::new()))
-            .collect(),
-        time_period: StringBuilder::new(),
-        estimate: Float64Builder::new(),
-        obs_status: StringBuilder::new(),
-        n: Int64Builder::new(),
-        numerator: decimal(),
-        denominator: decimal(),
-    };
-    let status_index = |s: &String| {
-        plan.statuses
-            .iter()
-            .position(|p| p == s)
-            .expect("status in plan")
-    };
-    let sum_over = |cell: Option<&&AggregateCell>, statuses: &[String]| -> (i128, i64) {
-        cell.map_or((0, 0), |c| {
-            statuses
-                .iter()
-                .map(status_index)
-                .fold((0, 0), |(w, n), i| (w + c.weights[i], n + c.records[i]))
-        })
-    };
+    let observed = observed_codes(plan, aggregates);
     let unit_of_one_person = 10i128.pow(WEIGHT_SCALE);
+    let empty = Totals::default();
+    let engine = precision::PrecisionEngine::new(config, plan, aggregates)?;
+    let mut cells = Vec::new();
 
-    for flow in &registry.dataflows {
+    for (flow_index, flow) in registry.dataflows.iter().enumerate() {
         let measure: &Measure = registry.measure(&flow.measure).expect("checked registry");
         let unit = registry.unit_of(measure);
-        for dim in &flow.breakdowns {
-            if !out.dims.iter().any(|(c, _)| c == dim) {
-                return Err(Error::reference(
-                    "schemas/dataflows.toml",
-                    format!(
-                        "dataflow {}: dimension {dim} has no column in the estimates",
-                        flow.id
-                    ),
-                ));
-            }
-        }
-        // The codes of each of the flow's dimensions, in publication order.
         let code_lists: Vec<Vec<String>> = flow
             .breakdowns
             .iter()
             .map(|id| codes_of(plan, id, &observed))
             .collect();
         for combo in cartesian(&code_lists) {
-            let key: Vec<Option<String>> = plan
-                .dimensions
-                .iter()
-                .map(|dim| {
-                    let code = flow
-                        .breakdowns
-                        .iter()
-                        .position(|b| b == &dim.id)
-                        .map(|i| combo[i].clone());
-                    match (&dim.kind, code) {
-                        (DimensionKind::Categorical { total, .. }, Some(c)) if &c == total => None,
-                        (_, code) => code,
-                    }
-                })
-                .collect();
-            let cell = by_key.get(key.as_slice());
-            let (num, n_num) = sum_over(cell, &measure.numerator);
+            let key = cell_key(plan, &flow.breakdowns, &combo);
+            let totals = aggregates.cells.get(&key).unwrap_or(&empty);
+            let (num, n_num) = plan.sum(totals, &measure.numerator);
             let (estimate, n, denominator) = match &measure.denominator {
                 None => (
                     ratio_to_f64(num, unit_of_one_person, unit.power_of_ten),
@@ -147,7 +81,7 @@ pub fn estimates(
                     None,
                 ),
                 Some(den_statuses) => {
-                    let (den, n_den) = sum_over(cell, den_statuses);
+                    let (den, n_den) = plan.sum(totals, den_statuses);
                     if den == 0 {
                         report.rates_without_denominator += 1;
                         continue;
@@ -155,53 +89,171 @@ pub fn estimates(
                     (ratio_to_f64(num, den, unit.power_of_ten), n_den, Some(den))
                 }
             };
-            let st = status(n, &config.quality);
-            match st {
-                Some("C") => report.confidential += 1,
-                Some("U") => report.unreliable += 1,
-                _ => {}
-            }
-            out.dataflow.append_value(&flow.id);
-            out.ref_area.append_value(&config.survey.ref_area);
-            out.freq
-                .append_value(config.survey.time_period.freq.to_string());
-            out.measure.append_value(&measure.id);
-            for (column, builder) in &mut out.dims {
-                match flow.breakdowns.iter().position(|b| b == column) {
-                    Some(i) => builder.append_value(&combo[i]),
-                    None => builder.append_null(),
-                }
-            }
-            out.time_period
-                .append_value(&config.survey.time_period.text);
-            out.estimate.append_value(estimate);
-            out.obs_status.append_option(st);
-            out.n.append_value(n);
-            out.numerator.append_value(num);
-            out.denominator.append_option(denominator);
+            let precision = engine.of_cell(&key, measure, unit, estimate)?;
+            cells.push(CellEstimate {
+                flow: flow_index,
+                codes: combo,
+                numerator: num,
+                denominator,
+                estimate,
+                n,
+                precision,
+                reason: Reason::Published,
+            });
         }
     }
 
+    let decide_all = |cells: &mut Vec<CellEstimate>, secondary: &HashSet<usize>| {
+        for (i, cell) in cells.iter_mut().enumerate() {
+            let measure = registry
+                .measure(&registry.dataflows[cell.flow].measure)
+                .expect("checked");
+            cell.reason = decide(
+                &CellFacts {
+                    n: cell.n.max(0) as u64,
+                    estimate: cell.estimate,
+                    cv_percent: cell.precision.as_ref().and_then(|p| p.cv_percent),
+                    is_count: measure.denominator.is_none(),
+                    secondary: secondary.contains(&i),
+                },
+                &config.quality,
+                &config.reliability,
+            );
+        }
+    };
+    decide_all(&mut cells, &HashSet::new());
+    if config.disclosure.secondary {
+        let chosen = secondary::complementary_cells(registry, &cells)?;
+        decide_all(&mut cells, &chosen);
+    }
+    for cell in &cells {
+        match cell.reason.obs_status() {
+            Some("C") => report.confidential += 1,
+            Some("U") => report.unreliable += 1,
+            _ => {}
+        }
+        if cell.reason == Reason::SecondaryConfidential {
+            report.secondary_confidential += 1;
+        }
+        if !cell.reason.published() {
+            report.not_published += 1;
+        }
+    }
+    to_batch(config, registry, &cells)
+}
+
+/// The aggregate key of a flow's cell: per plan dimension, its code, `None` where the
+/// cell is that dimension's total or the flow does not break it down.
+fn cell_key(plan: &TabulationPlan, breakdowns: &[String], combo: &[String]) -> Vec<Option<String>> {
+    plan.dimensions
+        .iter()
+        .map(|dim| {
+            let code = breakdowns
+                .iter()
+                .position(|b| b == &dim.id)
+                .map(|i| combo[i].clone());
+            match (&dim.kind, code) {
+                (DimensionKind::Categorical { total, .. }, Some(c)) if &c == total => None,
+                (_, code) => code,
+            }
+        })
+        .collect()
+}
+
+fn to_batch(config: &Config, registry: &Registry, cells: &[CellEstimate]) -> Result<RecordBatch> {
+    let decimal = || {
+        Decimal128Builder::new()
+            .with_precision_and_scale(38, WEIGHT_SCALE as i8)
+            .expect("valid decimal type")
+    };
+    let (mut dataflow, mut ref_area, mut freq, mut measure_b, mut time_period) = (
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let mut dims: Vec<(&str, StringBuilder)> = [col::SEX, col::AGE, col::CBR, col::CCT]
+        .into_iter()
+        .map(|c| (c, StringBuilder::new()))
+        .collect();
+    let (mut estimate, mut se, mut cv, mut lower, mut upper) = (
+        Float64Builder::new(),
+        Float64Builder::new(),
+        Float64Builder::new(),
+        Float64Builder::new(),
+        Float64Builder::new(),
+    );
+    let (mut obs_status, mut reason, mut published) = (
+        StringBuilder::new(),
+        StringBuilder::new(),
+        BooleanBuilder::new(),
+    );
+    let mut n = Int64Builder::new();
+    let (mut numerator, mut denominator) = (decimal(), decimal());
+    for cell in cells {
+        let flow = &registry.dataflows[cell.flow];
+        for b in &flow.breakdowns {
+            if !dims.iter().any(|(c, _)| c == b) {
+                return Err(Error::reference(
+                    "schemas/dataflows.toml",
+                    format!(
+                        "dataflow {}: dimension {b} has no column in the estimates",
+                        flow.id
+                    ),
+                ));
+            }
+        }
+        dataflow.append_value(&flow.id);
+        ref_area.append_value(&config.survey.ref_area);
+        freq.append_value(config.survey.time_period.freq.to_string());
+        measure_b.append_value(&flow.measure);
+        for (column, builder) in &mut dims {
+            match flow.breakdowns.iter().position(|b| b == column) {
+                Some(i) => builder.append_value(&cell.codes[i]),
+                None => builder.append_null(),
+            }
+        }
+        time_period.append_value(&config.survey.time_period.text);
+        estimate.append_value(cell.estimate);
+        let p = cell.precision.as_ref();
+        se.append_option(p.map(|p| p.standard_error));
+        cv.append_option(p.and_then(|p| p.cv_percent));
+        lower.append_option(p.map(|p| p.lower));
+        upper.append_option(p.map(|p| p.upper));
+        obs_status.append_option(cell.reason.obs_status());
+        reason.append_value(cell.reason.code());
+        published.append_value(cell.reason.published());
+        n.append_value(cell.n);
+        numerator.append_value(cell.numerator);
+        denominator.append_option(cell.denominator);
+    }
     let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(out.dataflow.finish()),
-        Arc::new(out.ref_area.finish()),
-        Arc::new(out.freq.finish()),
-        Arc::new(out.measure.finish()),
+        Arc::new(dataflow.finish()),
+        Arc::new(ref_area.finish()),
+        Arc::new(freq.finish()),
+        Arc::new(measure_b.finish()),
     ];
-    for (_, mut builder) in out.dims {
+    for (_, mut builder) in dims {
         columns.push(Arc::new(builder.finish()));
     }
-    columns.push(Arc::new(out.time_period.finish()));
-    columns.push(Arc::new(out.estimate.finish()));
-    columns.push(Arc::new(out.obs_status.finish()));
-    columns.push(Arc::new(out.n.finish()));
-    columns.push(Arc::new(out.numerator.finish()));
-    columns.push(Arc::new(out.denominator.finish()));
+    columns.push(Arc::new(time_period.finish()));
+    columns.push(Arc::new(estimate.finish()));
+    columns.push(Arc::new(obs_status.finish()));
+    columns.push(Arc::new(n.finish()));
+    columns.push(Arc::new(numerator.finish()));
+    columns.push(Arc::new(denominator.finish()));
+    columns.push(Arc::new(se.finish()));
+    columns.push(Arc::new(cv.finish()));
+    columns.push(Arc::new(lower.finish()));
+    columns.push(Arc::new(upper.finish()));
+    columns.push(Arc::new(reason.finish()));
+    columns.push(Arc::new(published.finish()));
     Ok(RecordBatch::try_new(schema::estimates(), columns)?)
 }
 
 /// Codes published only if observed, that an in-scope record has.
-fn observed_codes(plan: &TabulationPlan, cells: &[AggregateCell]) -> HashSet<(String, String)> {
+fn observed_codes(plan: &TabulationPlan, aggregates: &Aggregates) -> HashSet<(String, String)> {
     let mut seen = HashSet::new();
     for (d, dim) in plan.dimensions.iter().enumerate() {
         if let DimensionKind::Categorical {
@@ -209,9 +261,10 @@ fn observed_codes(plan: &TabulationPlan, cells: &[AggregateCell]) -> HashSet<(St
             ..
         } = &dim.kind
         {
-            for cell in cells {
-                if let Some(code) = &cell.key[d] {
-                    if published_if_observed.contains(code) && cell.records.iter().sum::<i64>() > 0
+            for (key, totals) in &aggregates.cells {
+                if let Some(code) = &key[d] {
+                    if published_if_observed.contains(code)
+                        && totals.records.iter().sum::<i64>() > 0
                     {
                         seen.insert((dim.id.clone(), code.clone()));
                     }
@@ -248,7 +301,7 @@ fn codes_of(
 }
 
 /// Every combination of one code per list, the first list varying slowest.
-fn cartesian(lists: &[Vec<String>]) -> Vec<Vec<String>> {
+pub fn cartesian(lists: &[Vec<String>]) -> Vec<Vec<String>> {
     lists.iter().fold(vec![Vec::new()], |acc, list| {
         acc.iter()
             .flat_map(|prefix| {
@@ -265,25 +318,6 @@ fn cartesian(lists: &[Vec<String>]) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_follows_the_contract_thresholds() {
-        let q = Quality {
-            suppress_below_n: 3,
-            unreliable_below_n: 20,
-        };
-        assert_eq!(status(0, &q), None, "an empty cell is a published 0");
-        assert_eq!(status(1, &q), Some("C"));
-        assert_eq!(status(2, &q), Some("C"));
-        assert_eq!(status(3, &q), Some("U"));
-        assert_eq!(status(19, &q), Some("U"));
-        assert_eq!(status(20, &q), None);
-        let off = Quality {
-            suppress_below_n: 0,
-            unreliable_below_n: 0,
-        };
-        assert_eq!(status(1, &off), None, "thresholds of 0 publish every value");
-    }
 
     #[test]
     fn combinations_vary_the_last_dimension_fastest() {

@@ -12,17 +12,23 @@
 //! 2. [`query`] (physical): one DataFusion pass over the derived records: out-of-scope
 //!    persons get weight 0 (domains by zeroing weights, never by filtering rows), ages
 //!    are joined to the AGE bands of `codelists/age_bands.csv`, and a single `GROUPING
-//!    SETS` aggregate sums weights (exact decimals) and counts records for every cell.
+//!    SETS` aggregate sums weights (exact decimals) and counts records for every cell,
+//!    with the per-PSU totals (Taylor) or replicate-weighted totals (replicate methods)
+//!    the variance needs, in the same pass.
 //! 3. [`cells`]: the aggregated cells (hundreds, not millions) become the estimates of
-//!    each dataflow: rates from the same cells as counts, empty cells as real zeros,
-//!    statuses from the thresholds. [`exact`] turns exact decimal ratios into the double
-//!    nearest to them.
+//!    each dataflow: rates from the same cells as counts, empty cells as real zeros;
+//!    [`precision`] gives each its standard error, CV and interval, [`secondary`] the
+//!    complementary suppressions, and [`status::decide`] its status and reason.
+//!    [`exact`] turns exact decimal ratios into the double nearest to them.
 #![deny(missing_docs)]
 
 pub mod cells;
 pub mod exact;
 pub mod plan;
+pub mod precision;
 pub mod query;
+pub mod secondary;
+pub mod status;
 
 use std::path::Path;
 
@@ -43,6 +49,10 @@ pub struct TabulateReport {
     pub confidential: u64,
     /// Cells flagged unreliable (`U`).
     pub unreliable: u64,
+    /// Of the confidential cells, those chosen by secondary suppression.
+    pub secondary_confidential: u64,
+    /// Cells not published because of the `[reliability]` rules.
+    pub not_published: u64,
     /// Rates not published because their denominator is 0.
     pub rates_without_denominator: u64,
 }
@@ -50,9 +60,13 @@ pub struct TabulateReport {
 /// Runs the stage: `run.derived_records()` -> `run.estimates()`.
 pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<TabulateReport> {
     let plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
-    let aggregates = query::aggregate(&plan, &run.derived_records())?;
+    let derived = run.derived_records();
+    let replicates = query::replicates_in_artefact(&derived)?;
+    let pass = query::DesignPass::for_method(config.design.method, replicates);
+    precision::check_design(config, replicates)?;
+    let aggregates = query::aggregate(&plan, &derived, pass)?;
     let mut report = TabulateReport {
-        aggregated_cells: aggregates.len() as u64,
+        aggregated_cells: aggregates.cells.len() as u64,
         ..Default::default()
     };
     let batch = cells::estimates(config, &reference.registry, &plan, &aggregates, &mut report)?;

@@ -129,6 +129,27 @@ impl TabulationPlan {
         self.dimensions.iter().find(|d| d.id == id)
     }
 
+    /// The weighted and unweighted sums of `statuses` in `totals`.
+    pub fn sum(&self, totals: &crate::query::Totals, statuses: &[String]) -> (i128, i64) {
+        if totals.weights.is_empty() {
+            return (0, 0);
+        }
+        statuses
+            .iter()
+            .map(|s| self.status_index(s))
+            .fold((0, 0), |(w, n), i| {
+                (w + totals.weights[i], n + totals.records[i])
+            })
+    }
+
+    /// The position of a status among the plan's statuses.
+    pub fn status_index(&self, status: &str) -> usize {
+        self.statuses
+            .iter()
+            .position(|s| s == status)
+            .expect("every measure status is in the plan")
+    }
+
     /// The categorical dimensions (those that can be rolled up).
     pub fn categorical(&self) -> impl Iterator<Item = &PlanDimension> {
         self.dimensions

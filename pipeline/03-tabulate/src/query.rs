@@ -3,22 +3,27 @@
 //! ```text
 //! derived.parquet ─ project: per status s, w_s = weight if in scope and lfs = s else 0
 //!                 │                       n_s = 1      if in scope and lfs = s else 0
+//!                 │          replicate methods: rw_s_r = repwt_r if counted else 0
 //!                 ├ join AGE bands on age (one row per band the age falls in)
-//!                 └ aggregate GROUPING SETS (plan.grouping_sets): sum(w_s), sum(n_s),
-//!                   grouping(dim) for every categorical dimension
+//!                 └ aggregate GROUPING SETS (plan.grouping_sets; with Taylor variance
+//!                   each set also grouped by stratum and PSU, plus the set (stratum, PSU)
+//!                   listing the design's PSUs): sum(w_s), sum(n_s), sum(rw_s_r),
+//!                   grouping(dim) for every dimension
 //! ```
 //!
 //! Out-of-scope persons are never filtered out; their weights are zeroed, as a survey
 //! domain must be (Lumley, *Complex Surveys*, 2010, §2.3; R `survey`'s
-//! `"[.survey.design2"`), so the same pass can later carry design variables for variance.
-//! Weights are summed as exact decimals, so the result does not depend on the order in
-//! which DataFusion's partitions meet.
+//! `"[.survey.design2"`): a PSU whose persons are all outside a cell still counts, with a
+//! zero total, in that cell's variance. Weights are summed as exact decimals, so the
+//! result does not depend on the order in which DataFusion's partitions meet.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Int32Array, RecordBatch, StringArray};
+use arrow::array::{
+    Array, ArrayRef, AsArray, Int32Array, RecordBatch, RecordBatchReader, StringArray,
+};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
 use datafusion::common::{JoinType, ScalarValue};
@@ -26,35 +31,100 @@ use datafusion::functions_aggregate::expr_fn::{grouping, sum};
 use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr};
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
 
+use migstat_artefacts::config::VarianceMethod;
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
-use migstat_artefacts::{schema, Error, Result};
+use migstat_artefacts::{parquet_io, schema, Error, Result};
 
 use crate::plan::{DimensionKind, TabulationPlan};
 
-/// One aggregated cell: its key and, per status of the plan, the weighted and
-/// unweighted in-scope totals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AggregateCell {
-    /// Per plan dimension: the code, or `None` where the dimension is rolled up (total).
-    pub key: Vec<Option<String>>,
+/// What the design asks the pass to carry besides point estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DesignPass {
+    /// Point estimates only.
+    None,
+    /// Per-PSU totals of every cell (Taylor linearisation).
+    PsuTotals,
+    /// Replicate-weighted totals of every cell (replicate methods), `R` replicates.
+    Replicates(usize),
+}
+
+impl DesignPass {
+    /// The pass a variance method needs, given the replicates present in the artefact.
+    pub fn for_method(method: VarianceMethod, replicates: usize) -> DesignPass {
+        match method {
+            VarianceMethod::None => DesignPass::None,
+            VarianceMethod::Taylor => DesignPass::PsuTotals,
+            _ => DesignPass::Replicates(replicates),
+        }
+    }
+}
+
+/// In-scope totals of one cell (or of one cell within one PSU).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Totals {
     /// Per plan status: the sum of in-scope weights, in units of 10^-9.
     pub weights: Vec<i128>,
     /// Per plan status: the number of in-scope records.
     pub records: Vec<i64>,
+    /// Per plan status, per replicate: the sum of in-scope replicate weights (10^-9).
+    pub replicates: Vec<Vec<i128>>,
 }
 
-/// Runs the plan over `derived_path` and returns every aggregated cell.
-pub fn aggregate(plan: &TabulationPlan, derived_path: &Path) -> Result<Vec<AggregateCell>> {
+impl Totals {
+    fn add(&mut self, other: &Totals) {
+        if self.weights.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        for (a, b) in self.weights.iter_mut().zip(&other.weights) {
+            *a += b;
+        }
+        for (a, b) in self.records.iter_mut().zip(&other.records) {
+            *a += b;
+        }
+        for (a, b) in self.replicates.iter_mut().zip(&other.replicates) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// A stratum and PSU of the design (either may be null when not stated).
+pub type PsuId = (Option<String>, Option<String>);
+
+/// Everything the single pass returns.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    /// Per cell key (per plan dimension: the code, or `None` where rolled up): totals.
+    pub cells: BTreeMap<Vec<Option<String>>, Totals>,
+    /// Taylor only: per cell key, the totals of each PSU with a non-zero contribution.
+    pub by_psu: BTreeMap<Vec<Option<String>>, BTreeMap<PsuId, Totals>>,
+    /// Taylor only: every PSU of the design (records with weight > 0), by stratum.
+    pub design_psus: Vec<PsuId>,
+}
+
+/// Runs the plan over `derived_path`.
+pub fn aggregate(
+    plan: &TabulationPlan,
+    derived_path: &Path,
+    pass: DesignPass,
+) -> Result<Aggregates> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("tokio runtime: {e}")))?;
     runtime
-        .block_on(run_query(plan, derived_path))
+        .block_on(run_query(plan, derived_path, pass))
         .map_err(|e| match e {
             datafusion::error::DataFusionError::IoError(io) => Error::io(derived_path, io),
             other => Error::internal(format!("tabulation query: {other}")),
         })
+}
+
+/// The number of replicate weights in a derived-record artefact.
+pub fn replicates_in_artefact(path: &Path) -> Result<usize> {
+    Ok(schema::replicates_in(&parquet_io::read(path)?.schema()))
 }
 
 fn weight_column(i: usize) -> String {
@@ -63,16 +133,31 @@ fn weight_column(i: usize) -> String {
 fn records_column(i: usize) -> String {
     format!("n_{i}")
 }
-fn grouping_column(dim: &str) -> String {
-    format!("grouping_{dim}")
+fn replicate_sum_column(i: usize, r: usize) -> String {
+    format!("rw_{i}_{r}")
 }
+fn grouping_column(dim: &str) -> String {
+    format!("grouping_{}", dim.to_lowercase())
+}
+/// Internal column names are lower case: DataFusion normalises unquoted names in joins.
+fn banded_value_column(dim: &str) -> String {
+    format!("{}_value", dim.to_lowercase())
+}
+const STRATUM: &str = "design_stratum";
+const PSU: &str = "design_psu";
+const DESIGN_RECORDS: &str = "design_records";
 
 async fn run_query(
     plan: &TabulationPlan,
     path: &Path,
-) -> datafusion::error::Result<Vec<AggregateCell>> {
+    pass: DesignPass,
+) -> datafusion::error::Result<Aggregates> {
     let ctx = SessionContext::new();
-    let derived_schema = schema::derived_record();
+    let replicates = match pass {
+        DesignPass::Replicates(r) => r,
+        _ => 0,
+    };
+    let derived_schema = schema::with_replicates(schema::derived_record(), replicates_of(path)?);
     let options = ParquetReadOptions {
         schema: Some(derived_schema.as_ref()),
         ..Default::default()
@@ -99,22 +184,45 @@ async fn run_query(
                 .alias(weight_column(i)),
         );
         projection.push(
-            when(counted, lit(1i64))
+            when(counted.clone(), lit(1i64))
                 .otherwise(lit(0i64))?
                 .alias(records_column(i)),
         );
+        for r in 1..=replicates {
+            projection.push(
+                when(counted.clone(), ident(schema::replicate_column(r)))
+                    .otherwise(zero_weight.clone())?
+                    .alias(replicate_sum_column(i, r)),
+            );
+        }
     }
-    let mut cells = persons.select(projection)?;
+    if pass == DesignPass::PsuTotals {
+        projection.push(ident(derived::STRATUM).alias(STRATUM));
+        projection.push(ident(derived::PSU).alias(PSU));
+        let positive = ident(derived::WEIGHT).gt(zero_weight.clone());
+        projection.push(
+            when(positive, lit(1i64))
+                .otherwise(lit(0i64))?
+                .alias(DESIGN_RECORDS),
+        );
+    }
+    let mut rows = persons.select(projection)?;
 
-    // Each banded dimension: join its membership table (value -> every band containing it).
+    // Each banded dimension: join its membership table (value -> every band containing
+    // it). The small table is the build side; with Taylor variance persons outside every
+    // band are kept (band null) so that the design's PSU list sees every person.
+    let join_type = match pass {
+        DesignPass::PsuTotals => JoinType::Right,
+        _ => JoinType::Inner,
+    };
     for dim in &plan.dimensions {
         if let DimensionKind::Banded { bands } = &dim.kind {
             let membership = band_membership(&dim.id, bands)?;
             let value = banded_value_column(&dim.id);
             let member_value = format!("{value}_member");
-            cells = ctx.read_batch(membership)?.join(
-                cells,
-                JoinType::Inner,
+            rows = ctx.read_batch(membership)?.join(
+                rows,
+                join_type,
                 &[member_value.as_str()],
                 &[value.as_str()],
                 None,
@@ -122,36 +230,49 @@ async fn run_query(
         }
     }
 
-    let sets = plan
-        .grouping_sets
-        .iter()
-        .map(|set| set.iter().map(|id| ident(id.as_str())).collect())
-        .collect();
+    let mut sets: Vec<Vec<Expr>> = Vec::new();
+    for set in &plan.grouping_sets {
+        let mut exprs: Vec<Expr> = set.iter().map(|id| ident(id.as_str())).collect();
+        if pass == DesignPass::PsuTotals {
+            exprs.push(ident(STRATUM));
+            exprs.push(ident(PSU));
+        }
+        sets.push(exprs);
+    }
+    if pass == DesignPass::PsuTotals {
+        sets.push(vec![ident(STRATUM), ident(PSU)]);
+    }
     let mut aggregates = Vec::new();
     for i in 0..plan.statuses.len() {
         aggregates.push(sum(ident(weight_column(i))).alias(weight_column(i)));
         aggregates.push(sum(ident(records_column(i))).alias(records_column(i)));
+        for r in 1..=replicates {
+            aggregates
+                .push(sum(ident(replicate_sum_column(i, r))).alias(replicate_sum_column(i, r)));
+        }
     }
-    for dim in plan.categorical() {
+    for dim in &plan.dimensions {
         aggregates.push(grouping(ident(dim.id.as_str())).alias(grouping_column(&dim.id)));
     }
-    let batches = cells
+    if pass == DesignPass::PsuTotals {
+        aggregates.push(sum(ident(DESIGN_RECORDS)).alias(DESIGN_RECORDS));
+    }
+    let batches = rows
         .aggregate(vec![grouping_set(sets)], aggregates)?
         .collect()
         .await?;
 
-    let mut out = Vec::new();
+    let mut out = Aggregates::default();
     for batch in &batches {
-        read_cells(plan, batch, &mut out)?;
+        read_rows(plan, batch, pass, replicates, &mut out)?;
     }
-    // Partitions arrive in any order; the cells' order must not depend on it.
-    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out.design_psus.sort();
     Ok(out)
 }
 
-/// Internal column names are lower case: DataFusion normalises unquoted names in joins.
-fn banded_value_column(dim: &str) -> String {
-    format!("{}_value", dim.to_lowercase())
+fn replicates_of(path: &Path) -> datafusion::error::Result<usize> {
+    replicates_in_artefact(path)
+        .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))
 }
 
 /// One row per (value, band) for every value 0..=130 a band contains.
@@ -181,59 +302,106 @@ fn band_membership(
     )?)
 }
 
-fn read_cells(
+fn read_rows(
     plan: &TabulationPlan,
     batch: &RecordBatch,
-    out: &mut Vec<AggregateCell>,
+    pass: DesignPass,
+    replicates: usize,
+    out: &mut Aggregates,
 ) -> datafusion::error::Result<()> {
     let column = |name: &str| -> datafusion::error::Result<&ArrayRef> {
         batch.column_by_name(name).ok_or_else(|| {
             datafusion::error::DataFusionError::Internal(format!("no column {name} in aggregate"))
         })
     };
-    let mut keys: Vec<(StringArray, Option<&ArrayRef>)> = Vec::new();
-    for dim in &plan.dimensions {
-        let codes = cast(column(&dim.id)?, &DataType::Utf8)?
+    let text = |name: &str| -> datafusion::error::Result<StringArray> {
+        Ok(cast(column(name)?, &DataType::Utf8)?
             .as_string::<i32>()
-            .clone();
-        let rolled = match dim.kind {
-            DimensionKind::Categorical { .. } => Some(column(&grouping_column(&dim.id))?),
-            DimensionKind::Banded { .. } => None,
-        };
-        keys.push((codes, rolled));
+            .clone())
+    };
+    let mut keys: Vec<(StringArray, &ArrayRef)> = Vec::new();
+    for dim in &plan.dimensions {
+        keys.push((text(&dim.id)?, column(&grouping_column(&dim.id))?));
     }
+    let n_status = plan.statuses.len();
     let mut weights = Vec::new();
     let mut records = Vec::new();
-    for i in 0..plan.statuses.len() {
+    let mut replicate_sums = Vec::new();
+    for i in 0..n_status {
         weights.push(column(&weight_column(i))?.as_primitive::<Decimal128Type>());
         records.push(column(&records_column(i))?.as_primitive::<Int64Type>());
+        let mut per_replicate = Vec::new();
+        for r in 1..=replicates {
+            per_replicate
+                .push(column(&replicate_sum_column(i, r))?.as_primitive::<Decimal128Type>());
+        }
+        replicate_sums.push(per_replicate);
     }
+    let design = match pass {
+        DesignPass::PsuTotals => Some((
+            text(STRATUM)?,
+            text(PSU)?,
+            column(DESIGN_RECORDS)?.as_primitive::<Int64Type>().clone(),
+        )),
+        _ => None,
+    };
+    let decimal = |a: &arrow::array::Decimal128Array, row: usize| {
+        if a.is_valid(row) {
+            a.value(row)
+        } else {
+            0
+        }
+    };
     for row in 0..batch.num_rows() {
-        let key = keys
+        let rolled = |g: &ArrayRef| {
+            let g = g.as_primitive::<Int32Type>();
+            g.is_valid(row) && g.value(row) == 1
+        };
+        let psu: Option<PsuId> = design.as_ref().map(|(s, p, _)| {
+            let get = |a: &StringArray| a.is_valid(row).then(|| a.value(row).to_string());
+            (get(s), get(p))
+        });
+        // The design's PSU list: the set where every dimension is rolled up.
+        if keys.iter().all(|(_, g)| rolled(g)) {
+            if let (Some(id), Some((_, _, n))) = (psu, &design) {
+                if n.is_valid(row) && n.value(row) > 0 {
+                    out.design_psus.push(id);
+                }
+            }
+            continue;
+        }
+        let key: Vec<Option<String>> = keys
             .iter()
-            .map(|(codes, rolled)| {
-                let is_rolled = rolled.is_some_and(|g| {
-                    let g = g.as_primitive::<Int32Type>();
-                    g.is_valid(row) && g.value(row) == 1
-                });
-                (!is_rolled && codes.is_valid(row)).then(|| codes.value(row).to_string())
+            .map(|(codes, g)| {
+                (!rolled(g) && codes.is_valid(row)).then(|| codes.value(row).to_string())
             })
             .collect();
-        let value =
-            |a: &dyn Array, get: &dyn Fn(usize) -> i128| if a.is_valid(row) { get(row) } else { 0 };
-        out.push(AggregateCell {
-            key,
-            weights: weights.iter().map(|w| value(*w, &|r| w.value(r))).collect(),
+        // Persons outside every band (kept for the PSU list) belong to no cell.
+        let outside_band = plan
+            .dimensions
+            .iter()
+            .zip(&key)
+            .any(|(d, k)| matches!(d.kind, DimensionKind::Banded { .. }) && k.is_none());
+        if outside_band {
+            continue;
+        }
+        let totals = Totals {
+            weights: weights.iter().map(|w| decimal(w, row)).collect(),
             records: records
                 .iter()
-                .map(|n| value(*n, &|r| n.value(r) as i128) as i64)
+                .map(|n| if n.is_valid(row) { n.value(row) } else { 0 })
                 .collect(),
-        });
+            replicates: replicate_sums
+                .iter()
+                .map(|per| per.iter().map(|a| decimal(a, row)).collect())
+                .collect(),
+        };
+        out.cells.entry(key.clone()).or_default().add(&totals);
+        if let Some(id) = psu {
+            if totals.weights.iter().any(|w| *w != 0) {
+                out.by_psu.entry(key).or_default().insert(id, totals);
+            }
+        }
     }
     Ok(())
-}
-
-/// Indexes cells by key for lookup.
-pub fn index(cells: &[AggregateCell]) -> HashMap<&[Option<String>], &AggregateCell> {
-    cells.iter().map(|c| (c.key.as_slice(), c)).collect()
 }

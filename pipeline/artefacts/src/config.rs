@@ -21,6 +21,123 @@ pub struct Config {
     pub quality: Quality,
     /// Message header settings of the published SDMX.
     pub publish: Publish,
+    /// The sample design, for precision.
+    pub design: Design,
+    /// Reliability rules on top of `[quality]`.
+    pub reliability: Reliability,
+    /// Disclosure control on top of the primary frequency rule.
+    pub disclosure: Disclosure,
+}
+
+/// How the variance of an estimate is computed (`[design] method`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum VarianceMethod {
+    /// No sampling variance (a full census, or no design information): no SE, no interval.
+    #[default]
+    None,
+    /// Taylor linearisation, stratified one-stage with-replacement design.
+    Taylor,
+    /// Delete-one jackknife replicate weights.
+    Jk1,
+    /// Stratified delete-one jackknife (needs `jkn_rscales`).
+    Jkn,
+    /// Balanced repeated replication.
+    Brr,
+    /// Fay's modified BRR (`fay_rho`).
+    Fay,
+    /// Bootstrap replicate weights.
+    Bootstrap,
+    /// Successive difference replication.
+    Sdr,
+}
+
+/// What to do with a stratum that has a single PSU, as R survey's `survey.lonely.psu`
+/// (defined with the variance engine that applies it).
+pub use migstat_variance::LonelyPsu;
+
+/// `[design]` (an extension of the contract; absent = no sampling variance).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Design {
+    /// The variance method.
+    #[serde(default)]
+    pub method: VarianceMethod,
+    /// The input column with the stratum (taylor).
+    #[serde(default = "default_strata")]
+    pub strata: String,
+    /// The input column with the primary sampling unit (taylor).
+    #[serde(default = "default_psu")]
+    pub psu: String,
+    /// Replicate weight columns are this prefix followed by 1..R (replicate methods).
+    #[serde(default = "default_replicate_prefix")]
+    pub replicate_prefix: String,
+    /// Fay's rho (method `fay`).
+    #[serde(default = "default_fay_rho")]
+    pub fay_rho: f64,
+    /// Lonely PSU policy (taylor).
+    #[serde(default)]
+    pub lonely_psu: LonelyPsu,
+    /// Confidence level of the published interval.
+    #[serde(default = "default_ci_level")]
+    pub ci_level: f64,
+    /// Per-replicate scale factors (method `jkn`), as R survey's `rscales`.
+    #[serde(default)]
+    pub jkn_rscales: Option<Vec<f64>>,
+}
+
+fn default_strata() -> String {
+    "stratum".into()
+}
+fn default_psu() -> String {
+    "psu".into()
+}
+fn default_replicate_prefix() -> String {
+    "repwt_".into()
+}
+fn default_fay_rho() -> f64 {
+    0.5
+}
+fn default_ci_level() -> f64 {
+    0.95
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        toml::from_str("").expect("every [design] key has a default")
+    }
+}
+
+/// `[reliability]`: precision rules deciding `U` or suppression (all optional).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Reliability {
+    /// Cells with fewer unweighted records are not published (dropped, reason `MIN_N`).
+    #[serde(default)]
+    pub min_n: Option<u64>,
+    /// A CV above this percentage flags the cell `U`.
+    #[serde(default)]
+    pub cv_unreliable: Option<f64>,
+    /// A CV above this percentage suppresses the cell (not published, reason `CV`).
+    #[serde(default)]
+    pub cv_suppress: Option<f64>,
+    /// EU-LFS limit A, in thousands: counts below it are not published.
+    #[serde(default)]
+    pub limit_a: Option<f64>,
+    /// EU-LFS limit B, in thousands: counts from A to below B are flagged `U`.
+    #[serde(default)]
+    pub limit_b: Option<f64>,
+}
+
+/// `[disclosure]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosure {
+    /// Secondary suppression along every additive relation of a dataflow, so that no
+    /// confidential cell can be recomputed. Off by default: the contract defines `C` by
+    /// the frequency rule alone.
+    #[serde(default)]
+    pub secondary: bool,
 }
 
 /// `[survey]`
@@ -88,6 +205,56 @@ pub struct Publish {
     /// `Header/Test`. Default false.
     #[serde(default)]
     pub test: bool,
+    /// The formats written for every dataflow. Default `["ss21", "csv10"]` (the contract's).
+    #[serde(default = "default_formats")]
+    pub formats: Vec<Format>,
+}
+
+/// An SDMX format publish can write, and the file name it gets in `sdmx/`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// SDMX-ML 2.1 StructureSpecificData, series layout: `<DATAFLOW>.xml`.
+    Ss21,
+    /// SDMX-ML 2.1 StructureSpecificData, flat layout (`dimensionAtObservation="AllDimensions"`): `<DATAFLOW>.flat.xml`.
+    Ss21flat,
+    /// SDMX-ML 2.1 GenericData: `<DATAFLOW>.generic.xml`.
+    Generic21,
+    /// SDMX-CSV 1.0: `<DATAFLOW>.csv`.
+    Csv10,
+    /// SDMX-CSV 2.0: `<DATAFLOW>.csv20.csv`.
+    Csv20,
+    /// SDMX-ML 3.0 StructureSpecificData: `<DATAFLOW>.v30.xml`.
+    Ss30,
+}
+
+impl Format {
+    /// Every format, in the order files are written.
+    pub const ALL: [Format; 6] = [
+        Format::Ss21,
+        Format::Ss21flat,
+        Format::Generic21,
+        Format::Csv10,
+        Format::Csv20,
+        Format::Ss30,
+    ];
+
+    /// The file name of a dataflow in this format.
+    pub fn file_name(self, dataflow: &str) -> String {
+        let suffix = match self {
+            Format::Ss21 => ".xml",
+            Format::Ss21flat => ".flat.xml",
+            Format::Generic21 => ".generic.xml",
+            Format::Csv10 => ".csv",
+            Format::Csv20 => ".csv20.csv",
+            Format::Ss30 => ".v30.xml",
+        };
+        format!("{dataflow}{suffix}")
+    }
+}
+
+fn default_formats() -> Vec<Format> {
+    vec![Format::Ss21, Format::Csv10]
 }
 
 fn default_sender() -> String {
@@ -104,6 +271,7 @@ impl Default for Publish {
             receiver: default_receiver(),
             prepared: None,
             test: false,
+            formats: default_formats(),
         }
     }
 }
@@ -198,6 +366,12 @@ struct RawConfig {
     quality: Quality,
     #[serde(default)]
     publish: Publish,
+    #[serde(default)]
+    design: Design,
+    #[serde(default)]
+    reliability: Reliability,
+    #[serde(default)]
+    disclosure: Disclosure,
 }
 
 #[derive(Deserialize)]
@@ -288,6 +462,12 @@ impl Config {
                 ));
             }
         }
+        if raw.publish.formats.is_empty() {
+            return Err(Error::config(
+                file,
+                "publish.formats: at least one format is needed",
+            ));
+        }
         if let Some(p) = &raw.publish.prepared {
             if chrono::DateTime::parse_from_rfc3339(p).is_err() {
                 return Err(Error::config(
@@ -296,6 +476,7 @@ impl Config {
                 ));
             }
         }
+        check_design(&raw.design, file)?;
         Ok(Config {
             file: std::path::absolute(file).map_err(|e| Error::io(file, e))?,
             survey: Survey {
@@ -309,6 +490,9 @@ impl Config {
             },
             quality: raw.quality,
             publish: raw.publish,
+            design: raw.design,
+            reliability: raw.reliability,
+            disclosure: raw.disclosure,
         })
     }
 
@@ -316,6 +500,29 @@ impl Config {
     pub fn normalised(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("config serialises")
     }
+}
+
+fn check_design(d: &Design, file: &Path) -> Result<()> {
+    let bad = |key: &str, what: String| Err(Error::config(file, format!("design.{key}: {what}")));
+    if !(d.ci_level > 0.0 && d.ci_level < 1.0) {
+        return bad(
+            "ci_level",
+            format!("{} must be between 0 and 1", d.ci_level),
+        );
+    }
+    if !(d.fay_rho >= 0.0 && d.fay_rho < 1.0) {
+        return bad("fay_rho", format!("{} must be in [0, 1)", d.fay_rho));
+    }
+    if d.method == VarianceMethod::Jkn && d.jkn_rscales.is_none() {
+        return bad(
+            "jkn_rscales",
+            "method jkn needs the per-replicate scales".into(),
+        );
+    }
+    if d.replicate_prefix.is_empty() {
+        return bad("replicate_prefix", "must not be empty".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -377,6 +584,24 @@ unreliable_below_n = 20
             let e = Config::parse(&GOOD.replace(from, to), Path::new("c.toml")).unwrap_err();
             assert!(e.to_string().contains(key), "{key}: {e}");
         }
+    }
+
+    #[test]
+    fn the_design_section_is_optional_and_checked() {
+        let c = Config::parse(GOOD, Path::new("c.toml")).unwrap();
+        assert_eq!(c.design.method, VarianceMethod::None);
+        assert_eq!(c.design.lonely_psu, LonelyPsu::Fail);
+        let text = format!("{GOOD}\n[design]\nmethod = \"taylor\"\nlonely_psu = \"adjust\"\n");
+        let c = Config::parse(&text, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            (c.design.method, c.design.lonely_psu),
+            (VarianceMethod::Taylor, LonelyPsu::Adjust)
+        );
+        let text = format!("{GOOD}\n[design]\nmethod = \"jkn\"\n");
+        let e = Config::parse(&text, Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("jkn_rscales"), "{e}");
+        let text = format!("{GOOD}\n[design]\nci_level = 95\n");
+        assert!(Config::parse(&text, Path::new("c.toml")).is_err());
     }
 
     #[test]

@@ -57,8 +57,36 @@ pub mod core {
     pub const YEAR_OF_ARRIVAL: &str = "year_of_arrival";
     /// Main reason for migration.
     pub const REASON_FOR_MIGRATION: &str = "reason_for_migration";
+    /// Extension (sample design): the stratum, null = not stated.
+    pub const STRATUM: &str = "stratum";
+    /// Extension (sample design): the primary sampling unit, null = not stated.
+    pub const PSU: &str = "psu";
     /// Extension: the 1-based row of the record in the input file, for audits.
     pub const SOURCE_ROW: &str = "source_row";
+}
+
+/// The artefact name of replicate weight `k` (1-based), whatever the input prefix:
+/// `repwt_1` .. `repwt_R`, [`WEIGHT_TYPE`], appended after the fixed columns of the core
+/// and derived records.
+pub fn replicate_column(k: usize) -> String {
+    format!("repwt_{k}")
+}
+
+/// The number of replicate weights in an artefact's schema (columns `repwt_1..`).
+pub fn replicates_in(schema: &Schema) -> usize {
+    (1..)
+        .take_while(|k| schema.field_with_name(&replicate_column(*k)).is_ok())
+        .count()
+}
+
+/// `base` with `replicates` replicate-weight columns appended.
+pub fn with_replicates(base: SchemaRef, replicates: usize) -> SchemaRef {
+    if replicates == 0 {
+        return base;
+    }
+    let mut fields: Vec<Field> = base.fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.extend((1..=replicates).map(|k| Field::new(replicate_column(k), WEIGHT_TYPE, false)));
+    Arc::new(Schema::new(fields))
 }
 
 /// The columns of the core record that must be present in every input file.
@@ -71,7 +99,7 @@ pub const REQUIRED_CORE_COLUMNS: &[&str] = &[
     core::CITIZENSHIP,
 ];
 
-/// The schema of `ingest/core.parquet`.
+/// The schema of `ingest/core.parquet` without replicate weights (see [`with_replicates`]).
 pub fn core_record() -> SchemaRef {
     use DataType::*;
     let text = |name: &str| Field::new(name, Utf8, true);
@@ -97,6 +125,8 @@ pub fn core_record() -> SchemaRef {
         flag(core::FUTURE_START),
         Field::new(core::YEAR_OF_ARRIVAL, Int32, true),
         text(core::REASON_FOR_MIGRATION),
+        text(core::STRATUM),
+        text(core::PSU),
         Field::new(core::SOURCE_ROW, Int64, false),
     ]))
 }
@@ -125,6 +155,10 @@ pub mod derived {
     pub const CBR: &str = "cbr";
     /// ILO CL_CCT code: `CCT_CIT_CITIZEN`, `CCT_CIT_NONCIT`, `CCT_CIT_X`.
     pub const CCT: &str = "cct";
+    /// The stratum (from the core record).
+    pub const STRATUM: &str = "stratum";
+    /// The primary sampling unit (from the core record).
+    pub const PSU: &str = "psu";
     /// The 1-based row of the record in the input file.
     pub const SOURCE_ROW: &str = "source_row";
 }
@@ -167,7 +201,7 @@ impl Scope {
     }
 }
 
-/// The schema of `derive/derived.parquet`.
+/// The schema of `derive/derived.parquet` without replicate weights (see [`with_replicates`]).
 pub fn derived_record() -> SchemaRef {
     use DataType::*;
     Arc::new(Schema::new(vec![
@@ -182,6 +216,8 @@ pub fn derived_record() -> SchemaRef {
         Field::new(derived::LFS_RULE, UInt8, false),
         Field::new(derived::CBR, Utf8, false),
         Field::new(derived::CCT, Utf8, false),
+        Field::new(derived::STRATUM, Utf8, true),
+        Field::new(derived::PSU, Utf8, true),
         Field::new(derived::SOURCE_ROW, Int64, false),
     ]))
 }
@@ -217,6 +253,18 @@ pub mod estimates {
     pub const WEIGHTED_NUMERATOR: &str = "weighted_numerator";
     /// Weighted denominator, in persons (null for counts).
     pub const WEIGHTED_DENOMINATOR: &str = "weighted_denominator";
+    /// Standard error, in the published unit (null without a design).
+    pub const STANDARD_ERROR: &str = "standard_error";
+    /// Coefficient of variation, percent (null without a design or for a zero estimate).
+    pub const CV_PERCENT: &str = "cv_percent";
+    /// Lower confidence bound, in the published unit (the SDMX attribute of that name).
+    pub const LOWER_BOUND: &str = "LOWER_BOUND";
+    /// Upper confidence bound, in the published unit.
+    pub const UPPER_BOUND: &str = "UPPER_BOUND";
+    /// Why the cell has its status (a code of `migstat_tabulate::status::Reason`).
+    pub const REASON: &str = "reason";
+    /// Whether the cell is published (a `C` cell is, without value).
+    pub const PUBLISHED: &str = "published";
 }
 
 /// The dimension columns of the estimates that may key a series, in SDMX order.
@@ -249,5 +297,11 @@ pub fn estimates() -> SchemaRef {
         Field::new(estimates::N, Int64, false),
         Field::new(estimates::WEIGHTED_NUMERATOR, WEIGHT_TYPE, false),
         Field::new(estimates::WEIGHTED_DENOMINATOR, WEIGHT_TYPE, true),
+        Field::new(estimates::STANDARD_ERROR, Float64, true),
+        Field::new(estimates::CV_PERCENT, Float64, true),
+        Field::new(estimates::LOWER_BOUND, Float64, true),
+        Field::new(estimates::UPPER_BOUND, Float64, true),
+        code(estimates::REASON, false),
+        Field::new(estimates::PUBLISHED, Boolean, false),
     ]))
 }
