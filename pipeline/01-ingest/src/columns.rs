@@ -1,8 +1,11 @@
 //! The input columns of the core record and the check each one gets, as one table.
 //!
-//! The order is that of [`schema::core_record`] (whose last column, `source_row`, is made
-//! by ingest and is not an input), so column `i` here is field `i` of the artefact.
+//! The order is that of [`schema::core_record`] (whose last fixed column, `source_row`, is
+//! made by ingest and is not an input), so column `i` here is field `i` of the artefact.
+//! The replicate weights, whose number depends on the file, follow the fixed columns: see
+//! [`InputNames`].
 
+use migstat_artefacts::config::Design;
 use migstat_artefacts::schema::{self, core};
 
 use crate::rules;
@@ -36,6 +39,9 @@ pub(crate) enum Check {
     Flag { rule: &'static str },
     /// A year from 1900 to the reference year, or not stated.
     YearOfArrival,
+    /// Free text, or not stated; when the design needs it (`taylor`), required in every
+    /// row with weight > 0 (`rule`).
+    Design { rule: &'static str },
 }
 
 /// One input column.
@@ -46,7 +52,7 @@ pub(crate) struct Column {
 }
 
 /// The number of input columns.
-pub(crate) const N: usize = 20;
+pub(crate) const N: usize = 22;
 
 const fn col(name: &'static str, check: Check) -> Column {
     Column { name, check }
@@ -134,15 +140,96 @@ pub(crate) const COLUMNS: [Column; N] = [
             codes: REASON_FOR_MIGRATION_CODES,
         },
     ),
+    col(
+        core::STRATUM,
+        Check::Design {
+            rule: rules::STRATUM_MISSING,
+        },
+    ),
+    col(
+        core::PSU,
+        Check::Design {
+            rule: rules::PSU_MISSING,
+        },
+    ),
 ];
+
+/// The position of `stratum` in [`COLUMNS`].
+pub(crate) const STRATUM: usize = N - 2;
+/// The position of `psu` in [`COLUMNS`].
+pub(crate) const PSU: usize = N - 1;
 
 /// The question items from which the status is derived when `lfs_status` is absent.
 pub(crate) const LFS_ITEMS: [&str; 4] =
     [core::WORKED, core::ABSENT, core::SEARCHED, core::AVAILABLE];
 
 /// The position of a column in [`COLUMNS`].
+#[cfg(test)]
 pub(crate) fn index_of(name: &str) -> Option<usize> {
     COLUMNS.iter().position(|c| c.name == name)
+}
+
+/// The names the columns of one run have in the input file: those of [`COLUMNS`], except
+/// `stratum` and `psu`, which are read from the columns named by `[design] strata` and
+/// `psu`; and the replicate weights `<replicate_prefix>1 ..`, stored as `repwt_1 ..`.
+#[derive(Debug, Clone)]
+pub(crate) struct InputNames {
+    fixed: Vec<String>,
+    prefix: String,
+}
+
+impl InputNames {
+    /// The input names under `design`.
+    pub fn new(design: &Design) -> Self {
+        let fixed = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(col, c)| match col {
+                STRATUM => design.strata.clone(),
+                PSU => design.psu.clone(),
+                _ => c.name.to_string(),
+            })
+            .collect();
+        InputNames {
+            fixed,
+            prefix: design.replicate_prefix.clone(),
+        }
+    }
+
+    /// The input name of fixed column `col` of [`COLUMNS`].
+    pub fn fixed(&self, col: usize) -> &str {
+        &self.fixed[col]
+    }
+
+    /// The fixed columns read from the input column `name` (usually one; two when, say,
+    /// `[design] psu = "household_id"`).
+    pub fn fixed_columns<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..N).filter(move |&col| self.fixed[col] == name)
+    }
+
+    /// The input name of replicate weight `k` (1-based).
+    pub fn replicate(&self, k: usize) -> String {
+        format!("{}{k}", self.prefix)
+    }
+
+    /// `k` when `name` is the prefix followed by a whole number k >= 1 written without
+    /// leading zeros (`repwt_7`; not `repwt_07`, `repwt_0` nor `repwt_x`).
+    pub fn replicate_number(&self, name: &str) -> Option<usize> {
+        let digits = name.strip_prefix(&self.prefix)?;
+        let ok = !digits.is_empty()
+            && !digits.starts_with('0')
+            && digits.len() <= 6
+            && digits.bytes().all(|b| b.is_ascii_digit());
+        ok.then(|| digits.parse().expect("at most six digits"))
+    }
+
+    /// The input names of all columns of a file with `replicates` replicate weights: the
+    /// fixed columns, then the replicate weights.
+    pub fn all(&self, replicates: usize) -> Vec<String> {
+        let mut names = self.fixed.clone();
+        names.extend((1..=replicates).map(|k| self.replicate(k)));
+        names
+    }
 }
 
 /// Whether a column must be in every file.
@@ -162,6 +249,34 @@ mod tests {
             assert_eq!(column.name, field.name());
         }
         assert_eq!(schema.field(N).name(), core::SOURCE_ROW);
+        assert_eq!(COLUMNS[STRATUM].name, core::STRATUM);
+        assert_eq!(COLUMNS[PSU].name, core::PSU);
+    }
+
+    #[test]
+    fn input_names_follow_the_design_config() {
+        let design = Design {
+            strata: "region".into(),
+            psu: "household_id".into(),
+            replicate_prefix: "bw".into(),
+            ..Design::default()
+        };
+        let names = InputNames::new(&design);
+        assert_eq!(names.fixed(STRATUM), "region");
+        assert_eq!(names.fixed(0), core::PERSON_ID);
+        let hh = index_of(core::HOUSEHOLD_ID).unwrap();
+        assert_eq!(
+            names.fixed_columns("household_id").collect::<Vec<_>>(),
+            [hh, PSU]
+        );
+        assert_eq!(names.fixed_columns("psu").count(), 0);
+        assert_eq!(names.replicate(3), "bw3");
+        assert_eq!(names.replicate_number("bw12"), Some(12));
+        for not in ["bw", "bw0", "bw07", "bwx", "repwt_1", "bw1.5", "bw9999999"] {
+            assert_eq!(names.replicate_number(not), None, "{not}");
+        }
+        assert_eq!(names.all(2).len(), N + 2);
+        assert_eq!(names.all(2)[N + 1], "bw2");
     }
 
     #[test]

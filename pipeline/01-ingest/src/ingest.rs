@@ -10,7 +10,7 @@ use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::parquet_io::ParquetSink;
 use migstat_artefacts::reference::Reference;
 use migstat_artefacts::rejects::{write_rejects_csv, Reject};
-use migstat_artefacts::{schema, Error, Result};
+use migstat_artefacts::{Error, Result};
 use rayon::prelude::*;
 
 use crate::duplicates::SeenIds;
@@ -22,15 +22,21 @@ use crate::{rules, IngestReport};
 pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<IngestReport> {
     let path = config.input.path.as_path();
     let file = path.display().to_string();
-    let validator = Validator::new(&file, &reference.countries, config.survey.time_period.year);
-
-    let mut source = match Source::open(path, &file)? {
+    let design = &config.design;
+    let mut source = match Source::open(path, &file, design)? {
         Ok(source) => source,
         Err(rejects) => return fail(path, run, rejects),
     };
+    let validator = Validator::new(
+        &file,
+        &reference.countries,
+        config.survey.time_period.year,
+        source.header(),
+        design,
+    );
     let mut sink = Some(ParquetSink::create(
         &run.core_records(),
-        schema::core_record(),
+        validator.schema(),
     )?);
     let mut rejects: Vec<Reject> = Vec::new();
     let mut seen = SeenIds::default();
@@ -61,7 +67,7 @@ pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Resul
                     sink.write(&v.batch)?;
                 }
             } else {
-                sort_in_file_order(&mut v.rejects);
+                sort_in_file_order(&mut v.rejects, validator.names());
                 rejects.append(&mut v.rejects);
                 sink = None; // dropping the sink removes its temporary file
             }

@@ -4,7 +4,9 @@
 //! config, in the ICLS core record of contract section 3 (CSV, or the same columns in
 //! Parquet), checks every record against the rules below and writes the validated records
 //! as one artefact, `ingest/core.parquet` ([`RunDir::core_records`]), in
-//! [`schema::core_record`]. Nothing downstream reads the microdata again.
+//! [`schema::core_record`] followed by the file's replicate weights, if any
+//! (`schema::with_replicates(schema::core_record(), R)`). Nothing downstream reads the
+//! microdata again.
 //!
 //! ```text
 //! core.csv ─┐                     ┌─ ok ──▶ ingest/core.parquet
@@ -51,6 +53,31 @@
 //!   a float column of whole numbers (pandas' integer columns with missing values) reads
 //!   as integers; a `NaN` weight is `weight.not_a_number`.
 //!
+//! ## The sample design (an extension of the contract)
+//!
+//! The columns the variance needs are read under the names `[design]` gives them
+//! (defaults in brackets), whatever `[design] method` is:
+//!
+//! - `stratum` from the input column `design.strata` (`stratum`) and `psu` from
+//!   `design.psu` (`psu`): free text, trimmed, empty = null, never checked against a
+//!   list. One input column may feed two core columns (`psu = "household_id"`).
+//! - Replicate weights from `<design.replicate_prefix>1 .. <prefix>R` (`repwt_1 ..`),
+//!   stored as `repwt_1 ..= repwt_R` after `source_row`, with the same exact decimal
+//!   parser and rules as `weight` (rule ids `replicate_weight.*`; the reject names the
+//!   input column). R is the largest k such that columns 1..=k are all there; a column
+//!   `<prefix>k` beyond a missing one is `column.replicate_gap`. Only `<prefix>` followed
+//!   by a whole number >= 1 without leading zeros counts (`repwt_01` is an extra column).
+//!
+//! Without a `[design]` section (method `none`) these columns are read when present and
+//! never required. Method `taylor` requires the stratum and PSU columns
+//! (`column.stratum_missing`, `column.psu_missing`) and a stratum and PSU in every row
+//! with weight > 0 (`stratum.missing`, `psu.missing`; a weight-0 row is not in the
+//! sample). The replicate methods (`jk1`, `jkn`, `brr`, `fay`, `bootstrap`, `sdr`)
+//! require at least 2 replicate weights (`column.replicates_missing`), and `jkn` exactly
+//! one per `design.jkn_rscales` entry (`column.replicates_count`). Ingest checks the
+//! columns only; whether the design itself is usable (lonely PSUs, replicate scaling) is
+//! for the variance.
+//!
 //! ## Limits
 //!
 //! Records are streamed, but the ids (for uniqueness) and every reject are kept in
@@ -71,6 +98,11 @@
 //! | `column.duplicate` | a core-record column appears twice in the header |
 //! | `parquet.unreadable` | the file starts with `PAR1` or is named `.parquet`, but cannot be read as Parquet (truncated, corrupt) |
 //! | `parquet.type` | a Parquet column of a type that is not text, number or Boolean (list, struct, ...) |
+//! | `column.replicate_gap` | replicate weight columns not numbered 1..R without gaps, e.g. `repwt_1`, `repwt_2`, `repwt_4` (column: the first missing one; value: those after it) |
+//! | `column.stratum_missing` | method `taylor`: the column named by `design.strata` is not in the header (column: that name) |
+//! | `column.psu_missing` | method `taylor`: the column named by `design.psu` is not in the header (column: that name) |
+//! | `column.replicates_missing` | a replicate method (`jk1`, `jkn`, `brr`, `fay`, `bootstrap`, `sdr`) and fewer than 2 replicate weight columns (value: how many) |
+//! | `column.replicates_count` | method `jkn`: the number of replicate weight columns differs from `design.jkn_rscales.len()` (value: how many) |
 //! | `csv.field_count` | a record with a different number of fields from the header (value: the count) |
 //! | `csv.utf8` | a value (or header name) that is not valid UTF-8 |
 //! | `csv.unbalanced_quote` | a field running across lines: a quote opened and never closed (line: where the record starts) |
@@ -94,6 +126,12 @@
 //! | `reason_for_migration.code` | not `WORK_JOB_FOUND`, `WORK_NO_JOB_FOUND`, `FAMILY`, `EDUCATION`, `INTERNATIONAL_PROTECTION`, `OTHER` or empty |
 //! | `year_of_arrival.not_an_integer` | `year_of_arrival` not a whole number |
 //! | `year_of_arrival.range` | `year_of_arrival` before 1900 or after the reference year (the year of `survey.time_period`) |
+//! | `stratum.missing` | method `taylor`: the stratum empty in a row with `weight` > 0 |
+//! | `psu.missing` | method `taylor`: the PSU empty in a row with `weight` > 0 |
+//! | `replicate_weight.missing` | a replicate weight empty (column: the input column) |
+//! | `replicate_weight.not_a_number` | a replicate weight not a decimal number (as `weight.not_a_number`) |
+//! | `replicate_weight.negative` | a replicate weight below 0 |
+//! | `replicate_weight.too_large` | a replicate weight of 10^29 or more |
 //!
 //! ## Example
 //!
@@ -152,8 +190,9 @@ pub struct IngestReport {
 }
 
 /// Reads `config.input.path` (CSV or Parquet, chosen by content: Parquet magic `PAR1`,
-/// else CSV), checks every rule of contract section 3 (the table above), and writes
-/// `run.core_records()` (Parquet, [`schema::core_record`]).
+/// else CSV), checks every rule of contract section 3 and of `config.design` (the table
+/// above), and writes `run.core_records()` (Parquet, [`schema::core_record`] with the
+/// file's replicate weights appended).
 ///
 /// On any problem in the microdata it writes **all** of them to `run.rejects()`, leaves
 /// no `core.parquet`, and returns [`Error::Input`] with the first twenty, the total and

@@ -20,6 +20,17 @@ pub const COLUMN_DUPLICATE: &str = "column.duplicate";
 pub const PARQUET_UNREADABLE: &str = "parquet.unreadable";
 /// A Parquet column has a type that cannot be read as text (a list, a struct, ...).
 pub const PARQUET_TYPE: &str = "parquet.type";
+/// Replicate weight columns are not numbered 1..R without gaps (`repwt_1`, `repwt_2`,
+/// `repwt_4`).
+pub const COLUMN_REPLICATE_GAP: &str = "column.replicate_gap";
+/// `[design] method = "taylor"` and the configured stratum column is not in the file.
+pub const COLUMN_STRATUM_MISSING: &str = "column.stratum_missing";
+/// `[design] method = "taylor"` and the configured PSU column is not in the file.
+pub const COLUMN_PSU_MISSING: &str = "column.psu_missing";
+/// A replicate method and fewer than 2 replicate weight columns.
+pub const COLUMN_REPLICATES_MISSING: &str = "column.replicates_missing";
+/// Method `jkn` and a number of replicate weight columns other than `jkn_rscales.len()`.
+pub const COLUMN_REPLICATES_COUNT: &str = "column.replicates_count";
 
 // ---- The CSV structure of one record ----------------------------------------------------
 
@@ -84,6 +95,18 @@ pub const YEAR_OF_ARRIVAL_NOT_AN_INTEGER: &str = "year_of_arrival.not_an_integer
 pub const YEAR_OF_ARRIVAL_RANGE: &str = "year_of_arrival.range";
 /// `reason_for_migration` is not one of its codes.
 pub const REASON_FOR_MIGRATION_CODE: &str = "reason_for_migration.code";
+/// The stratum is empty in a row with weight > 0 and `[design] method = "taylor"`.
+pub const STRATUM_MISSING: &str = "stratum.missing";
+/// The PSU is empty in a row with weight > 0 and `[design] method = "taylor"`.
+pub const PSU_MISSING: &str = "psu.missing";
+/// A replicate weight is empty.
+pub const REPLICATE_WEIGHT_MISSING: &str = "replicate_weight.missing";
+/// A replicate weight is not a decimal number (including `NaN`, `inf`).
+pub const REPLICATE_WEIGHT_NOT_A_NUMBER: &str = "replicate_weight.not_a_number";
+/// A replicate weight is below zero.
+pub const REPLICATE_WEIGHT_NEGATIVE: &str = "replicate_weight.negative";
+/// A replicate weight does not fit the weight type (29 integer digits).
+pub const REPLICATE_WEIGHT_TOO_LARGE: &str = "replicate_weight.too_large";
 
 /// Every rule, in the order of the crate documentation's table.
 pub const ALL: &[&str] = &[
@@ -94,6 +117,11 @@ pub const ALL: &[&str] = &[
     COLUMN_DUPLICATE,
     PARQUET_UNREADABLE,
     PARQUET_TYPE,
+    COLUMN_REPLICATE_GAP,
+    COLUMN_STRATUM_MISSING,
+    COLUMN_PSU_MISSING,
+    COLUMN_REPLICATES_MISSING,
+    COLUMN_REPLICATES_COUNT,
     CSV_FIELD_COUNT,
     CSV_UTF8,
     CSV_UNBALANCED_QUOTE,
@@ -123,4 +151,20 @@ pub const ALL: &[&str] = &[
     YEAR_OF_ARRIVAL_NOT_AN_INTEGER,
     YEAR_OF_ARRIVAL_RANGE,
     REASON_FOR_MIGRATION_CODE,
+    STRATUM_MISSING,
+    PSU_MISSING,
+    REPLICATE_WEIGHT_MISSING,
+    REPLICATE_WEIGHT_NOT_A_NUMBER,
+    REPLICATE_WEIGHT_NEGATIVE,
+    REPLICATE_WEIGHT_TOO_LARGE,
+];
+
+/// The rules that depend on `[design] method` (never fired without a `[design]` section).
+pub const DESIGN_DEPENDENT: &[&str] = &[
+    COLUMN_STRATUM_MISSING,
+    COLUMN_PSU_MISSING,
+    COLUMN_REPLICATES_MISSING,
+    COLUMN_REPLICATES_COUNT,
+    STRATUM_MISSING,
+    PSU_MISSING,
 ];

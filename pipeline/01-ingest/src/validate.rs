@@ -14,6 +14,7 @@ use arrow::array::{
     ArrayRef, BooleanArray, Decimal128Array, Int32Array, Int64Array, RecordBatch, StringArray,
 };
 use arrow::datatypes::SchemaRef;
+use migstat_artefacts::config::{Design, VarianceMethod};
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::schema::{self, WEIGHT_SCALE};
 use migstat_artefacts::Result;
@@ -21,7 +22,7 @@ use migstat_artefacts::Result;
 use crate::columns::{self, Check, COLUMNS};
 use crate::decimal::{self, DecimalError};
 use crate::rules;
-use crate::source::RawBatch;
+use crate::source::{Header, RawBatch};
 
 /// Why a value breaks its rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,19 +52,84 @@ pub(crate) fn person_id(v: Option<&str>) -> Result<&str, Problem> {
     v.ok_or_else(|| problem(rules::PERSON_ID_MISSING, "person_id must not be empty"))
 }
 
-/// `weight`: required exact decimal >= 0, in units of 10^-9.
-pub(crate) fn weight(v: Option<&str>) -> Result<i128, Problem> {
-    const SENTENCE: &str = "weight must be a decimal number >= 0";
-    let v = v.ok_or_else(|| problem(rules::WEIGHT_MISSING, SENTENCE))?;
+/// The rules of an exact decimal weight: the final weight or a replicate weight.
+struct WeightRules {
+    missing: &'static str,
+    not_a_number: &'static str,
+    negative: &'static str,
+    too_large: &'static str,
+}
+
+/// `what()` (e.g. `weight`, only asked on a problem): a required exact decimal >= 0, in
+/// units of 10^-9.
+fn exact_weight(
+    v: Option<&str>,
+    what: impl Fn() -> String,
+    rules: &WeightRules,
+) -> Result<i128, Problem> {
+    let sentence = || format!("{} must be a decimal number >= 0", what());
+    let v = v.ok_or_else(|| problem(rules.missing, sentence()))?;
     match decimal::parse(v, WEIGHT_SCALE) {
-        Ok(p) if p.negative => Err(problem(rules::WEIGHT_NEGATIVE, SENTENCE)),
+        Ok(p) if p.negative => Err(problem(rules.negative, sentence())),
         Ok(p) => Ok(p.scaled),
-        Err(DecimalError::NotANumber) => Err(problem(rules::WEIGHT_NOT_A_NUMBER, SENTENCE)),
+        Err(DecimalError::NotANumber) => Err(problem(rules.not_a_number, sentence())),
         Err(DecimalError::TooLarge) => Err(problem(
-            rules::WEIGHT_TOO_LARGE,
-            "weight is too large: at most 29 digits before the decimal point",
+            rules.too_large,
+            format!(
+                "{} is too large: at most 29 digits before the decimal point",
+                what()
+            ),
         )),
     }
+}
+
+/// `weight`: required exact decimal >= 0, in units of 10^-9.
+pub(crate) fn weight(v: Option<&str>) -> Result<i128, Problem> {
+    const RULES: WeightRules = WeightRules {
+        missing: rules::WEIGHT_MISSING,
+        not_a_number: rules::WEIGHT_NOT_A_NUMBER,
+        negative: rules::WEIGHT_NEGATIVE,
+        too_large: rules::WEIGHT_TOO_LARGE,
+    };
+    exact_weight(v, || schema::core::WEIGHT.to_string(), &RULES)
+}
+
+/// Replicate weight `k`, read from input column `column`: the same rules as `weight`,
+/// under their own ids.
+pub(crate) fn replicate_weight(v: Option<&str>, column: &str, k: usize) -> Result<i128, Problem> {
+    const RULES: WeightRules = WeightRules {
+        missing: rules::REPLICATE_WEIGHT_MISSING,
+        not_a_number: rules::REPLICATE_WEIGHT_NOT_A_NUMBER,
+        negative: rules::REPLICATE_WEIGHT_NEGATIVE,
+        too_large: rules::REPLICATE_WEIGHT_TOO_LARGE,
+    };
+    exact_weight(v, || format!("{column} (replicate weight {k})"), &RULES)
+}
+
+/// `stratum`, `psu`: free text, or not stated; when `required` (method `taylor`) and the
+/// person has a weight above 0, it must be stated.
+pub(crate) fn design_unit<'v>(
+    v: Option<&'v str>,
+    column: &str,
+    rule: &'static str,
+    required: bool,
+    weight: i128,
+) -> Result<Option<&'v str>, Problem> {
+    if v.is_none() && required && weight > 0 {
+        let what = if rule == rules::STRATUM_MISSING {
+            "stratum"
+        } else {
+            "primary sampling unit"
+        };
+        return Err(problem(
+            rule,
+            format!(
+                "{column} (the {what}) must not be empty for a person with weight > 0: \
+                 [design] method = \"taylor\" needs it"
+            ),
+        ));
+    }
+    Ok(v)
 }
 
 /// `sex`: required `M`, `F` or `O`.
@@ -194,7 +260,8 @@ fn stated(v: Option<&str>) -> Option<&str> {
 /// A batch checked and typed.
 #[derive(Debug)]
 pub(crate) struct Validated {
-    /// The records in [`schema::core_record`].
+    /// The records in the core record with the file's replicate weights
+    /// ([`Validator::schema`]).
     pub batch: RecordBatch,
     /// Each record's line (text files), for rejects found later (duplicates).
     pub lines: Vec<Option<u64>>,
@@ -202,31 +269,58 @@ pub(crate) struct Validated {
     pub rejects: Vec<Reject>,
 }
 
-/// The value rules with what they depend on: the reference countries and year.
+/// The value rules with what they depend on: the reference countries and year, the
+/// file's columns and the sample design.
 pub(crate) struct Validator<'a> {
     file: &'a str,
     countries: &'a BTreeSet<String>,
     ref_year: i32,
+    /// The input name of each column: [`COLUMNS`], then the replicate weights.
+    names: Vec<String>,
+    /// Whether `stratum` and `psu` are required (method `taylor`).
+    design_required: bool,
     schema: SchemaRef,
 }
 
 impl<'a> Validator<'a> {
-    /// Rules for `file` (the name rejects carry).
-    pub fn new(file: &'a str, countries: &'a BTreeSet<String>, ref_year: i32) -> Self {
+    /// Rules for `file` (the name rejects carry), whose columns are `header`.
+    pub fn new(
+        file: &'a str,
+        countries: &'a BTreeSet<String>,
+        ref_year: i32,
+        header: &Header,
+        design: &Design,
+    ) -> Self {
         Validator {
             file,
             countries,
             ref_year,
-            schema: schema::core_record(),
+            names: header.columns.clone(),
+            design_required: design.method == VarianceMethod::Taylor,
+            schema: schema::with_replicates(schema::core_record(), header.replicates),
         }
+    }
+
+    /// The schema of the typed batches: the core record with the file's replicate weights.
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// The input name of each column, in core-record order (for [`sort_in_file_order`]).
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// Checks and types every value of `raw`.
     pub fn validate(&self, raw: RawBatch) -> Result<Validated> {
         let mut rejects = Vec::new();
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns::N + 1);
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.names.len() + 1);
+        let mut weights: Vec<i128> = Vec::new();
+        let decimals = |values: Vec<i128>| -> ArrayRef {
+            Arc::new(Decimal128Array::from(values).with_data_type(schema::WEIGHT_TYPE))
+        };
         for (col, column) in COLUMNS.iter().enumerate() {
-            let name = column.name;
+            let name = self.names[col].as_str();
             let array: ArrayRef = match column.check {
                 Check::PersonId => Arc::new(StringArray::from(self.column(
                     col,
@@ -234,10 +328,10 @@ impl<'a> Validator<'a> {
                     &mut rejects,
                     person_id,
                 ))),
-                Check::Weight => Arc::new(
-                    Decimal128Array::from(self.column(col, &raw, &mut rejects, weight))
-                        .with_data_type(schema::WEIGHT_TYPE),
-                ),
+                Check::Weight => {
+                    weights = self.column(col, &raw, &mut rejects, weight);
+                    decimals(weights.clone())
+                }
                 Check::Sex => {
                     Arc::new(StringArray::from(self.column(col, &raw, &mut rejects, sex)))
                 }
@@ -278,14 +372,28 @@ impl<'a> Validator<'a> {
                     &mut rejects,
                     |v| year_of_arrival(v, self.ref_year),
                 ))),
+                Check::Design { rule } => Arc::new(StringArray::from(self.column_at(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |i, v| {
+                        let w = weights.get(i).copied().unwrap_or_default();
+                        design_unit(v, name, rule, self.design_required, w)
+                    },
+                ))),
             };
             arrays.push(array);
         }
         let rows: Vec<i64> = raw.rows.iter().map(|&r| r as i64).collect();
         arrays.push(Arc::new(Int64Array::from(rows)));
+        for col in columns::N..self.names.len() {
+            let (name, k) = (self.names[col].as_str(), col - columns::N + 1);
+            let values = self.column(col, &raw, &mut rejects, |v| replicate_weight(v, name, k));
+            arrays.push(decimals(values));
+        }
         let batch = RecordBatch::try_new(self.schema.clone(), arrays)?;
         rejects.extend(raw.rejects);
-        sort_in_file_order(&mut rejects);
+        sort_in_file_order(&mut rejects, &self.names);
         Ok(Validated {
             batch,
             lines: raw.lines,
@@ -302,15 +410,26 @@ impl<'a> Validator<'a> {
         rejects: &mut Vec<Reject>,
         check: impl Fn(Option<&'r str>) -> Result<T, Problem>,
     ) -> Vec<T> {
+        self.column_at(col, raw, rejects, |_, v| check(v))
+    }
+
+    /// [`Self::column`] with a check that also gets the record's index in the batch.
+    fn column_at<'r, T: Default>(
+        &self,
+        col: usize,
+        raw: &'r RawBatch,
+        rejects: &mut Vec<Reject>,
+        check: impl Fn(usize, Option<&'r str>) -> Result<T, Problem>,
+    ) -> Vec<T> {
         (0..raw.len())
             .map(|i| {
                 let value = raw.value(col, i);
-                check(stated(value)).unwrap_or_else(|p| {
+                check(i, stated(value)).unwrap_or_else(|p| {
                     rejects.push(Reject {
                         file: self.file.to_string(),
                         row: Some(raw.rows[i]),
                         line: raw.lines[i],
-                        column: COLUMNS[col].name.to_string(),
+                        column: self.names[col].clone(),
                         value: value.unwrap_or_default().to_string(),
                         rule: p.rule,
                         message: p.message,
@@ -322,10 +441,13 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// Sorts rejects by row (file-level ones first), then by column in core-record order;
-/// stable, so the order within one cell is kept.
-pub(crate) fn sort_in_file_order(rejects: &mut [Reject]) {
-    rejects.sort_by_key(|r| (r.row, columns::index_of(&r.column).unwrap_or(0)));
+/// Sorts rejects by row (file-level ones first), then by column in core-record order
+/// (`names`: the input name of each column); stable, so the order within one cell is kept.
+pub(crate) fn sort_in_file_order(rejects: &mut [Reject], names: &[String]) {
+    rejects.sort_by_cached_key(|r| {
+        let col = names.iter().position(|n| *n == r.column).unwrap_or(0);
+        (r.row, col)
+    });
 }
 
 #[cfg(test)]
@@ -357,6 +479,40 @@ mod tests {
             weight(Some("-1")).unwrap_err().message,
             "weight must be a decimal number >= 0"
         );
+    }
+
+    #[test]
+    fn replicate_weights_follow_the_weight_rules_under_their_own_ids() {
+        let rep = |v| replicate_weight(v, "bw3", 3);
+        assert_eq!(rep(Some("160.666667")), Ok(160_666_667_000));
+        assert_eq!(rep(Some("0.00")), Ok(0));
+        assert_eq!(rule(rep(None)), rules::REPLICATE_WEIGHT_MISSING);
+        assert_eq!(rule(rep(Some("NaN"))), rules::REPLICATE_WEIGHT_NOT_A_NUMBER);
+        assert_eq!(rule(rep(Some("1,5"))), rules::REPLICATE_WEIGHT_NOT_A_NUMBER);
+        assert_eq!(rule(rep(Some("-0.01"))), rules::REPLICATE_WEIGHT_NEGATIVE);
+        assert_eq!(rule(rep(Some("1e29"))), rules::REPLICATE_WEIGHT_TOO_LARGE);
+        assert_eq!(
+            rep(Some("-1")).unwrap_err().message,
+            "bw3 (replicate weight 3) must be a decimal number >= 0"
+        );
+    }
+
+    #[test]
+    fn stratum_and_psu_are_free_text_required_only_by_taylor_for_a_positive_weight() {
+        let unit = |v, required, w| design_unit(v, "region", rules::STRATUM_MISSING, required, w);
+        assert_eq!(unit(Some("S 01"), true, 1), Ok(Some("S 01")));
+        assert_eq!(unit(None, false, 1), Ok(None));
+        assert_eq!(unit(None, true, 0), Ok(None), "weight 0: not in the sample");
+        let p = unit(None, true, 1).unwrap_err();
+        assert_eq!(p.rule, rules::STRATUM_MISSING);
+        assert!(
+            p.message.starts_with("region (the stratum)"),
+            "{}",
+            p.message
+        );
+        let p = design_unit(None, "psu", rules::PSU_MISSING, true, 5).unwrap_err();
+        assert_eq!(p.rule, rules::PSU_MISSING);
+        assert!(p.message.contains("primary sampling unit"), "{}", p.message);
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! ```
 //!
 //! - **Input:** [`RunDir::core_records`], one ICLS core record per person as validated by
-//!   ingest, with the schema [`schema::core_record()`] (contract §3).
+//!   ingest, with the schema [`schema::core_record()`] (contract §3) and the file's `R`
+//!   replicate weights (`R` = [`schema::replicates_in`] the artefact's schema, 0 or more).
 //! - **Output:** [`RunDir::derived_records`], one derived record per person, in input
-//!   order, with the schema [`schema::derived_record()`]: the person's ILO codes and why
-//!   they are in or out of the stock tables. Written atomically (it appears whole or not
-//!   at all).
+//!   order, with the schema `schema::with_replicates(schema::derived_record(), R)`: the
+//!   person's ILO codes and why they are in or out of the stock tables, with the sample
+//!   design (`stratum`, `psu`, `repwt_1 ..= repwt_R`) passed through for the variance.
+//!   Written atomically (it appears whole or not at all).
 //! - **Rules:** contract §4, to the letter; the concepts behind them are in
 //!   icls-concepts.md §1.3, §1.9, §1.10 and §2.1–2.2 (20th ICLS 2018 *Guidelines
 //!   concerning statistics of international labour migration*; 19th ICLS 2013
@@ -124,14 +126,17 @@ impl DeriveReport {
 }
 
 /// Reads `run.core_records()`, writes `run.derived_records()` (schema
-/// [`schema::derived_record()`]), batch by batch in bounded memory, for the survey's
-/// `config.survey.ref_area`.
+/// [`schema::derived_record()`] with the core record's replicate weights), batch by batch
+/// in bounded memory, for the survey's `config.survey.ref_area`.
 pub fn run(config: &Config, run: &RunDir) -> Result<DeriveReport> {
     let ref_area = config.survey.ref_area.as_str();
     let input = run.core_records();
     let mut reader = parquet_io::read(&input)?;
-    parquet_io::check_schema(&input, &reader.schema(), &schema::core_record())?;
-    let mut sink = ParquetSink::create(&run.derived_records(), schema::derived_record())?;
+    let replicates = schema::replicates_in(&reader.schema());
+    let core = schema::with_replicates(schema::core_record(), replicates);
+    parquet_io::check_schema(&input, &reader.schema(), &core)?;
+    let derived = schema::with_replicates(schema::derived_record(), replicates);
+    let mut sink = ParquetSink::create(&run.derived_records(), derived)?;
     let mut report = DeriveReport::default();
 
     // Derive up to one batch per thread at a time; `collect` keeps input order. Measured

@@ -4,8 +4,11 @@
 //! [`crate::place_of_birth`], [`crate::citizenship`], [`crate::sex`]) to every row of a
 //! core-record batch (`schema::core_record()`, contract §3) and builds the matching
 //! derived batch (`schema::derived_record()`), row for row in the same order. The
-//! identifying and measuring columns (`person_id`, `household_id`, `weight`, `age`,
-//! `source_row`) are passed through unchanged: the arrays are shared, not copied.
+//! identifying, measuring and design columns (`person_id`, `household_id`, `weight`,
+//! `age`, `stratum`, `psu`, `source_row` and the replicate weights `repwt_1 ..= repwt_R`)
+//! are passed through unchanged: the arrays are shared, not copied. The derived batch has
+//! as many replicate weights as the core batch
+//! (`schema::with_replicates(schema::derived_record(), R)`).
 //!
 //! A code outside the core contract (a sex other than `M`/`F`/`O`, an `lfs_status` other
 //! than `EMP`/`UNE`/`OLF`) means ingest let a bad record through: that is an
@@ -73,7 +76,7 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
         counts.add(scope, rule, rule == RESIDUAL_RULE && items.none_answered());
     }
 
-    let columns: Vec<ArrayRef> = vec![
+    let mut columns: Vec<ArrayRef> = vec![
         c.column(core::PERSON_ID),
         c.column(core::HOUSEHOLD_ID),
         c.column(core::WEIGHT),
@@ -85,9 +88,13 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
         Arc::new(rule_out.finish()),
         Arc::new(cbr_out.finish()),
         Arc::new(cct_out.finish()),
+        c.column(core::STRATUM),
+        c.column(core::PSU),
         c.column(core::SOURCE_ROW),
     ];
-    let derived = RecordBatch::try_new(schema::derived_record(), columns)?;
+    columns.extend((1..=c.replicates).map(|k| c.column(&schema::replicate_column(k))));
+    let derived_schema = schema::with_replicates(schema::derived_record(), c.replicates);
+    let derived = RecordBatch::try_new(derived_schema, columns)?;
     Ok((derived, counts.into_report(n as u64)))
 }
 
@@ -156,6 +163,8 @@ struct CoreColumns<'a> {
     available: &'a BooleanArray,
     future_start: &'a BooleanArray,
     source_row: &'a Int64Array,
+    /// The number of replicate weights, `repwt_1 ..= repwt_R`.
+    replicates: usize,
 }
 
 impl<'a> CoreColumns<'a> {
@@ -174,14 +183,24 @@ impl<'a> CoreColumns<'a> {
         };
         let text = |name: &str| get(name)?.as_string_opt::<i32>().ok_or_else(|| wrong(name));
         let flag = |name: &str| get(name)?.as_boolean_opt().ok_or_else(|| wrong(name));
-        text(core::HOUSEHOLD_ID)?; // passed through as is
+        let weight = |name: &str| {
+            get(name)?
+                .as_primitive_opt::<Decimal128Type>()
+                .filter(|w| w.scale() == schema::WEIGHT_SCALE as i8)
+                .ok_or_else(|| wrong(name))
+        };
+        // Passed through as they are.
+        for name in [core::HOUSEHOLD_ID, core::STRATUM, core::PSU] {
+            text(name)?;
+        }
+        let replicates = schema::replicates_in(&batch.schema());
+        for k in 1..=replicates {
+            weight(&schema::replicate_column(k))?;
+        }
         Ok(CoreColumns {
             batch,
             person_id: text(core::PERSON_ID)?,
-            weight: get(core::WEIGHT)?
-                .as_primitive_opt::<Decimal128Type>()
-                .filter(|w| w.scale() == schema::WEIGHT_SCALE as i8)
-                .ok_or_else(|| wrong(core::WEIGHT))?,
+            weight: weight(core::WEIGHT)?,
             sex: text(core::SEX)?,
             age: get(core::AGE)?
                 .as_primitive_opt::<Int32Type>()
@@ -202,6 +221,7 @@ impl<'a> CoreColumns<'a> {
             source_row: get(core::SOURCE_ROW)?
                 .as_primitive_opt::<Int64Type>()
                 .ok_or_else(|| wrong(core::SOURCE_ROW))?,
+            replicates,
         })
     }
 

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use arrow::array::StringBuilder;
 use csv::ByteRecord;
+use migstat_artefacts::config::Design;
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
@@ -45,7 +46,11 @@ pub(crate) struct CsvSource {
 
 impl CsvSource {
     /// Opens `path` and reads its header; problems of the header are rejects.
-    pub fn open(path: &Path, file: &str) -> Result<std::result::Result<Self, Vec<Reject>>> {
+    pub fn open(
+        path: &Path,
+        file: &str,
+        design: &Design,
+    ) -> Result<std::result::Result<Self, Vec<Reject>>> {
         let io = |e| Error::io(path, e);
         let mut input = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
         if input.fill_buf().map_err(io)?.starts_with(BOM) {
@@ -96,7 +101,7 @@ impl CsvSource {
                 )
             });
         }
-        let header = match Header::resolve(&names, file) {
+        let header = match Header::resolve(&names, file, design) {
             Ok(header) if rejects.is_empty() => header,
             Ok(_) => return Ok(Err(rejects)),
             Err(more) => {
@@ -114,6 +119,11 @@ impl CsvSource {
         }))
     }
 
+    /// The columns of the file.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
     /// Data records read so far, readable or not.
     pub fn rows_read(&self) -> u64 {
         self.rows
@@ -122,7 +132,7 @@ impl CsvSource {
     /// Reads up to [`BATCH_ROWS`] records.
     pub fn next_batch(&mut self) -> Result<Option<RawBatch>> {
         let present: Vec<(usize, usize)> = self.header.present().collect();
-        let mut builders: Vec<Option<StringBuilder>> = (0..crate::columns::N)
+        let mut builders: Vec<Option<StringBuilder>> = (0..self.header.len())
             .map(|col| {
                 self.header.positions[col]
                     .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))

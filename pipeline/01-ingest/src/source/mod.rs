@@ -10,15 +10,17 @@
 pub(crate) mod csv;
 pub(crate) mod parquet;
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
 use arrow::array::StringArray;
+use migstat_artefacts::config::{Design, VarianceMethod};
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
-use crate::columns::{self, COLUMNS, LFS_ITEMS};
+use crate::columns::{self, InputNames, COLUMNS, LFS_ITEMS};
 use crate::rules;
 
 /// Records per batch.
@@ -27,7 +29,8 @@ pub(crate) const BATCH_ROWS: usize = migstat_artefacts::parquet_io::BATCH_ROWS;
 /// Up to [`BATCH_ROWS`] records as text, in file order.
 #[derive(Debug, Default)]
 pub(crate) struct RawBatch {
-    /// One column per entry of [`COLUMNS`]; `None` when the file has no such column.
+    /// One column per entry of [`COLUMNS`], then one per replicate weight ([`Header`]'s
+    /// columns); `None` when the file has no such column.
     /// Values are as read (not trimmed); a null is a value that is not there at all.
     pub columns: Vec<Option<StringArray>>,
     /// The 1-based data row of each record.
@@ -54,29 +57,54 @@ impl RawBatch {
 /// Which core-record columns a file has and where.
 #[derive(Debug, Clone)]
 pub(crate) struct Header {
-    /// For each entry of [`COLUMNS`], its position in the file's columns.
-    pub positions: [Option<usize>; columns::N],
+    /// For each column (the entries of [`COLUMNS`], then the replicate weights), its
+    /// position in the file's columns.
+    pub positions: Vec<Option<usize>>,
+    /// The input name of each column of `positions`.
+    pub columns: Vec<String>,
+    /// The number of replicate weights (`repwt_1 ..= repwt_R`).
+    pub replicates: usize,
     /// The number of columns in the file.
     pub width: usize,
     /// The column names as read (trimmed).
     pub names: Vec<String>,
 }
 
+/// Whether a variance method works from replicate weights.
+pub(crate) fn is_replicate_method(method: VarianceMethod) -> bool {
+    !matches!(method, VarianceMethod::None | VarianceMethod::Taylor)
+}
+
+/// The config name of a method (`taylor`, `jk1`, ...).
+pub(crate) fn method_name(method: VarianceMethod) -> String {
+    format!("{method:?}").to_lowercase()
+}
+
 impl Header {
-    /// Matches column names (exactly, after trimming) to the core record; extra columns
-    /// are ignored. Rejects duplicated core columns, missing required columns, and a file
-    /// from which no labour force status can be had.
-    pub fn resolve(names: &[String], file: &str) -> std::result::Result<Header, Vec<Reject>> {
+    /// Matches column names (exactly, after trimming) to the core record, with the
+    /// stratum, PSU and replicate weight columns named as `design` says; extra columns
+    /// are ignored. Rejects duplicated core columns, missing required columns, a file
+    /// from which no labour force status can be had, gaps in the replicate weights, and
+    /// a file without the columns `design.method` needs.
+    pub fn resolve(
+        names: &[String],
+        file: &str,
+        design: &Design,
+    ) -> std::result::Result<Header, Vec<Reject>> {
+        let input = InputNames::new(design);
         let names: Vec<String> = names.iter().map(|n| n.trim().to_string()).collect();
-        let mut positions = [None; columns::N];
+        let mut positions = vec![None; columns::N];
+        let mut replicates: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut first_at: HashMap<&str, usize> = HashMap::new();
         let mut rejects = Vec::new();
         for (at, name) in names.iter().enumerate() {
-            let Some(col) = columns::index_of(name) else {
+            let fixed: Vec<usize> = input.fixed_columns(name).collect();
+            let replicate = input.replicate_number(name);
+            if fixed.is_empty() && replicate.is_none() {
                 continue;
-            };
-            match positions[col] {
-                None => positions[col] = Some(at),
-                Some(first) => rejects.push(file_reject(
+            }
+            if let Some(first) = first_at.get(name.as_str()) {
+                rejects.push(file_reject(
                     file,
                     name,
                     name,
@@ -87,7 +115,15 @@ impl Header {
                         first + 1,
                         at + 1
                     ),
-                )),
+                ));
+                continue;
+            }
+            first_at.insert(name, at);
+            for col in fixed {
+                positions[col] = Some(at);
+            }
+            if let Some(k) = replicate {
+                replicates.insert(k, at);
             }
         }
         for (col, column) in COLUMNS.iter().enumerate() {
@@ -101,7 +137,7 @@ impl Header {
                 ));
             }
         }
-        let has = |name: &str| columns::index_of(name).is_some_and(|c| positions[c].is_some());
+        let has = |name: &str| input.fixed_columns(name).any(|c| positions[c].is_some());
         if !has(migstat_artefacts::schema::core::LFS_STATUS) {
             let missing: Vec<&str> = LFS_ITEMS.into_iter().filter(|n| !has(n)).collect();
             if !missing.is_empty() {
@@ -119,9 +155,96 @@ impl Header {
                 ));
             }
         }
+        let method = method_name(design.method);
+        if design.method == VarianceMethod::Taylor {
+            for (col, what, key, rule) in [
+                (
+                    columns::STRATUM,
+                    "stratum",
+                    "strata",
+                    rules::COLUMN_STRATUM_MISSING,
+                ),
+                (columns::PSU, "PSU", "psu", rules::COLUMN_PSU_MISSING),
+            ] {
+                if positions[col].is_none() {
+                    let name = input.fixed(col);
+                    rejects.push(file_reject(
+                        file,
+                        name,
+                        "",
+                        rule,
+                        format!(
+                            "[design] method = \"taylor\" needs the {what} of every person, \
+                             but the column {name} (design.{key}) is not in the header"
+                        ),
+                    ));
+                }
+            }
+        }
+        let count = (1..).take_while(|k| replicates.contains_key(k)).count();
+        let after_gap: Vec<String> = replicates
+            .keys()
+            .filter(|&&k| k > count)
+            .map(|&k| input.replicate(k))
+            .collect();
+        if !after_gap.is_empty() {
+            let gap = input.replicate(count + 1);
+            rejects.push(file_reject(
+                file,
+                &gap,
+                &after_gap.join(" "),
+                rules::COLUMN_REPLICATE_GAP,
+                format!(
+                    "replicate weight columns must be numbered from {} without gaps: {gap} \
+                     is not in the header, but {} {}",
+                    input.replicate(1),
+                    after_gap.join(", "),
+                    if after_gap.len() == 1 { "is" } else { "are" }
+                ),
+            ));
+        } else if is_replicate_method(design.method) {
+            let found = if count == 0 {
+                "none".to_string()
+            } else {
+                format!("{} .. {}", input.replicate(1), input.replicate(count))
+            };
+            if count < 2 {
+                rejects.push(file_reject(
+                    file,
+                    &input.replicate(count + 1),
+                    &count.to_string(),
+                    rules::COLUMN_REPLICATES_MISSING,
+                    format!(
+                        "[design] method = \"{method}\" needs at least 2 replicate weight \
+                         columns {} .. (design.replicate_prefix {:?}); found: {found}",
+                        input.replicate(1),
+                        design.replicate_prefix
+                    ),
+                ));
+            } else if let Some(scales) = design
+                .jkn_rscales
+                .as_ref()
+                .filter(|s| design.method == VarianceMethod::Jkn && s.len() != count)
+            {
+                rejects.push(file_reject(
+                    file,
+                    "",
+                    &count.to_string(),
+                    rules::COLUMN_REPLICATES_COUNT,
+                    format!(
+                        "design.jkn_rscales has {} scales, one per replicate, but the file \
+                         has {count} replicate weight columns ({found})",
+                        scales.len()
+                    ),
+                ));
+            }
+        }
         if rejects.is_empty() {
+            positions.extend((1..=count).map(|k| replicates.get(&k).copied()));
             Ok(Header {
                 positions,
+                columns: input.all(count),
+                replicates: count,
                 width: names.len(),
                 names,
             })
@@ -130,7 +253,12 @@ impl Header {
         }
     }
 
-    /// The (core column, file position) pairs of the columns the file has.
+    /// The number of columns (fixed and replicate weights).
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// The (column, file position) pairs of the columns the file has.
     pub fn present(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.positions
             .iter()
@@ -176,7 +304,7 @@ impl Source {
     /// Opens `path`, choosing the format by content (Parquet magic `PAR1`, else CSV), and
     /// reads its header. `file` is the name given to rejects. A file named `*.parquet`
     /// that is not Parquet is rejected rather than read as CSV.
-    pub fn open(path: &Path, file: &str) -> Result<Opened> {
+    pub fn open(path: &Path, file: &str, design: &Design) -> Result<Opened> {
         let mut head = Vec::with_capacity(4);
         File::open(path)
             .and_then(|f| f.take(4).read_to_end(&mut head))
@@ -191,7 +319,7 @@ impl Source {
             )]));
         }
         if head == PARQUET_MAGIC {
-            return Ok(parquet::ParquetSource::open(path, file)?.map(Source::Parquet));
+            return Ok(parquet::ParquetSource::open(path, file, design)?.map(Source::Parquet));
         }
         let named_parquet = path
             .extension()
@@ -207,7 +335,7 @@ impl Source {
                     .into(),
             )]));
         }
-        Ok(csv::CsvSource::open(path, file)?.map(Source::Csv))
+        Ok(csv::CsvSource::open(path, file, design)?.map(Source::Csv))
     }
 
     /// The next batch, or `None` at the end of the file.
@@ -215,6 +343,14 @@ impl Source {
         match self {
             Source::Csv(s) => s.next_batch(),
             Source::Parquet(s) => s.next_batch(),
+        }
+    }
+
+    /// The columns of the file.
+    pub fn header(&self) -> &Header {
+        match self {
+            Source::Csv(s) => s.header(),
+            Source::Parquet(s) => s.header(),
         }
     }
 
@@ -258,12 +394,14 @@ mod tests {
         let h = Header::resolve(
             &names(" citizenship ,extra,lfs_status,age,sex,weight,person_id,country_of_birth"),
             "f",
+            &Design::default(),
         )
         .unwrap();
         assert_eq!(h.positions[0], Some(6), "person_id");
         assert_eq!(h.positions[5], Some(0), "citizenship");
         assert_eq!(h.positions[6], None, "citizenship_2 absent");
         assert_eq!(h.width, 8);
+        assert_eq!((h.replicates, h.len()), (0, columns::N));
     }
 
     #[test]
@@ -271,6 +409,7 @@ mod tests {
         let got = rules_of(Header::resolve(
             &names("person_id,Weight,sex,lfs_status"),
             "f",
+            &Design::default(),
         ));
         assert_eq!(
             got,
@@ -286,12 +425,20 @@ mod tests {
     #[test]
     fn without_lfs_status_all_four_items_are_needed() {
         let ok = format!("{BASE},worked,absent,searched,available");
-        assert!(Header::resolve(&names(&ok), "f").is_ok());
-        let r = Header::resolve(&names(&format!("{BASE},worked,absent")), "f").unwrap_err();
+        assert!(Header::resolve(&names(&ok), "f", &Design::default()).is_ok());
+        let r = Header::resolve(
+            &names(&format!("{BASE},worked,absent")),
+            "f",
+            &Design::default(),
+        )
+        .unwrap_err();
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].rule, rules::COLUMN_LFS_MISSING);
         assert_eq!(r[0].value, "searched available");
-        assert_eq!(rules_of(Header::resolve(&names(BASE), "f")).len(), 1);
+        assert_eq!(
+            rules_of(Header::resolve(&names(BASE), "f", &Design::default())).len(),
+            1
+        );
     }
 
     #[test]
@@ -299,7 +446,143 @@ mod tests {
         let got = rules_of(Header::resolve(
             &names(&format!("{BASE},lfs_status,x,x,sex")),
             "f",
+            &Design::default(),
         ));
         assert_eq!(got, [(rules::COLUMN_DUPLICATE, "sex".to_string())]);
+    }
+
+    fn design(toml: &str) -> Design {
+        let config = format!(
+            "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"lfs\"\n\
+             [input]\npath = \"x.csv\"\n[design]\n{toml}\n"
+        );
+        migstat_artefacts::config::Config::parse(&config, "c.toml".as_ref())
+            .unwrap()
+            .design
+    }
+
+    fn summaries(
+        r: std::result::Result<Header, Vec<Reject>>,
+    ) -> Vec<(&'static str, String, String)> {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.rule, r.column, r.value))
+            .collect()
+    }
+
+    const WITH_LFS: &str = "person_id,weight,sex,age,country_of_birth,citizenship,lfs_status";
+
+    #[test]
+    fn design_columns_are_read_under_their_configured_names_and_never_required_without_a_method() {
+        let file = format!("{WITH_LFS},region,household_id,bw2,bw1,repwt_3,bw3,stratum");
+        let d = design("strata = \"region\"\npsu = \"household_id\"\nreplicate_prefix = \"bw\"");
+        let h = Header::resolve(&names(&file), "f", &d).unwrap();
+        assert_eq!(h.positions[columns::STRATUM], Some(7));
+        assert_eq!(h.positions[columns::PSU], Some(8));
+        assert_eq!(h.positions[8], Some(8), "household_id feeds both");
+        assert_eq!(h.replicates, 3);
+        assert_eq!(&h.positions[columns::N..], [Some(10), Some(9), Some(12)]);
+        assert_eq!(h.columns[columns::STRATUM], "region");
+        assert_eq!(h.columns[columns::N + 2], "bw3");
+        // The defaults: no design columns needed, and found when there.
+        let h = Header::resolve(&names(WITH_LFS), "f", &Design::default()).unwrap();
+        assert_eq!((h.positions[columns::STRATUM], h.replicates), (None, 0));
+        let h = Header::resolve(
+            &names(&format!("{WITH_LFS},psu,repwt_1")),
+            "f",
+            &Design::default(),
+        )
+        .unwrap();
+        assert_eq!((h.positions[columns::PSU], h.replicates), (Some(7), 1));
+    }
+
+    #[test]
+    fn replicate_weights_must_be_numbered_without_gaps() {
+        let file = format!("{WITH_LFS},repwt_1,repwt_2,repwt_4,repwt_6,repwt_07");
+        let got = summaries(Header::resolve(&names(&file), "f", &Design::default()));
+        assert_eq!(
+            got,
+            [(
+                rules::COLUMN_REPLICATE_GAP,
+                "repwt_3".into(),
+                "repwt_4 repwt_6".into()
+            )]
+        );
+        let got = summaries(Header::resolve(
+            &names(&format!("{WITH_LFS},repwt_2")),
+            "f",
+            &Design::default(),
+        ));
+        assert_eq!(
+            got,
+            [(
+                rules::COLUMN_REPLICATE_GAP,
+                "repwt_1".into(),
+                "repwt_2".into()
+            )]
+        );
+        let file = format!("{WITH_LFS},repwt_1,repwt_1");
+        let got = summaries(Header::resolve(&names(&file), "f", &Design::default()));
+        assert_eq!(
+            got,
+            [(rules::COLUMN_DUPLICATE, "repwt_1".into(), "repwt_1".into())]
+        );
+    }
+
+    #[test]
+    fn taylor_needs_the_configured_stratum_and_psu_columns() {
+        let d = design("method = \"taylor\"\nstrata = \"region\"");
+        let got = Header::resolve(&names(&format!("{WITH_LFS},stratum")), "f", &d).unwrap_err();
+        let rules: Vec<_> = got.iter().map(|r| (r.rule, r.column.as_str())).collect();
+        assert_eq!(
+            rules,
+            [
+                (rules::COLUMN_STRATUM_MISSING, "region"),
+                (rules::COLUMN_PSU_MISSING, "psu")
+            ]
+        );
+        assert!(got[0].message.contains("region"), "{}", got[0].message);
+        assert!(got[1].message.contains("design.psu"), "{}", got[1].message);
+        assert!(Header::resolve(&names(&format!("{WITH_LFS},psu,region")), "f", &d).is_ok());
+    }
+
+    #[test]
+    fn replicate_methods_need_two_replicates_and_jkn_one_per_scale() {
+        for method in ["jk1", "brr", "fay", "bootstrap", "sdr"] {
+            let d = design(&format!("method = \"{method}\""));
+            let got = summaries(Header::resolve(
+                &names(&format!("{WITH_LFS},repwt_1")),
+                "f",
+                &d,
+            ));
+            assert_eq!(
+                got,
+                [(
+                    rules::COLUMN_REPLICATES_MISSING,
+                    "repwt_2".into(),
+                    "1".into()
+                )],
+                "{method}"
+            );
+            assert!(
+                Header::resolve(&names(&format!("{WITH_LFS},repwt_1,repwt_2")), "f", &d).is_ok()
+            );
+        }
+        let d = design("method = \"jkn\"\njkn_rscales = [0.5, 0.5, 0.5]");
+        let two = format!("{WITH_LFS},repwt_1,repwt_2");
+        let got = Header::resolve(&names(&two), "f", &d).unwrap_err();
+        assert_eq!(
+            (got[0].rule, got[0].value.as_str()),
+            (rules::COLUMN_REPLICATES_COUNT, "2")
+        );
+        assert!(got[0].message.contains("3 scales"), "{}", got[0].message);
+        assert!(Header::resolve(&names(&format!("{two},repwt_3")), "f", &d).is_ok());
+        // Taylor and none need no replicates.
+        for method in ["none", "taylor"] {
+            let d = design(&format!("method = \"{method}\""));
+            let file = format!("{WITH_LFS},stratum,psu");
+            assert!(Header::resolve(&names(&file), "f", &d).is_ok(), "{method}");
+        }
     }
 }

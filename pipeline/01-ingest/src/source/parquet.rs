@@ -21,28 +21,33 @@ use arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use arrow::compute::{can_cast_types, cast_with_options, CastOptions};
 use arrow::datatypes::DataType;
 use arrow::error::ArrowError;
+use migstat_artefacts::config::Design;
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
 use super::{file_reject, Header, RawBatch, BATCH_ROWS};
-use crate::columns::{self, COLUMNS};
 use crate::rules;
 
 /// An open Parquet file whose schema has been checked.
 pub(crate) struct ParquetSource {
     file: String,
     reader: ParquetRecordBatchReader,
-    /// For each core column, its position in the projected batches.
-    projected: [Option<usize>; columns::N],
+    header: Header,
+    /// For each column of the header, its position in the projected batches.
+    projected: Vec<Option<usize>>,
     rows: u64,
     failed: bool,
 }
 
 impl ParquetSource {
     /// Opens `path`, matches its columns to the core record and checks their types.
-    pub fn open(path: &Path, file: &str) -> Result<std::result::Result<Self, Vec<Reject>>> {
+    pub fn open(
+        path: &Path,
+        file: &str,
+        design: &Design,
+    ) -> Result<std::result::Result<Self, Vec<Reject>>> {
         let handle = File::open(path).map_err(|e| Error::io(path, e))?;
         let builder = match ParquetRecordBatchReaderBuilder::try_new(handle) {
             Ok(b) => b,
@@ -50,7 +55,7 @@ impl ParquetSource {
         };
         let schema = builder.schema().clone();
         let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-        let header = match Header::resolve(&names, file) {
+        let header = match Header::resolve(&names, file, design) {
             Ok(h) => h,
             Err(rejects) => return Ok(Err(rejects)),
         };
@@ -59,15 +64,15 @@ impl ParquetSource {
             .filter_map(|(col, pos)| {
                 let data_type = schema.field(pos).data_type();
                 (!readable_as_text(data_type)).then(|| {
+                    let name = &header.columns[col];
                     file_reject(
                         file,
-                        COLUMNS[col].name,
+                        name,
                         &data_type.to_string(),
                         rules::PARQUET_TYPE,
                         format!(
-                            "column {} has Parquet type {data_type}, which cannot be read as \
-                             text, a number or a Boolean",
-                            COLUMNS[col].name
+                            "column {name} has Parquet type {data_type}, which cannot be read \
+                             as text, a number or a Boolean",
                         ),
                     )
                 })
@@ -78,7 +83,8 @@ impl ParquetSource {
         }
         let mut roots: Vec<usize> = header.present().map(|(_, pos)| pos).collect();
         roots.sort_unstable();
-        let mut projected = [None; columns::N];
+        roots.dedup(); // one input column may feed two core columns (psu = household_id)
+        let mut projected = vec![None; header.len()];
         for (col, pos) in header.present() {
             projected[col] = roots.iter().position(|&r| r == pos);
         }
@@ -94,10 +100,16 @@ impl ParquetSource {
         Ok(Ok(ParquetSource {
             file: file.to_string(),
             reader,
+            header,
             projected,
             rows: 0,
             failed: false,
         }))
+    }
+
+    /// The columns of the file.
+    pub fn header(&self) -> &Header {
+        &self.header
     }
 
     /// Records read so far.
@@ -117,7 +129,7 @@ impl ParquetSource {
                 self.failed = true;
                 let message = format!("after row {}: {e}", self.rows);
                 return Ok(Some(RawBatch {
-                    columns: vec![None; columns::N],
+                    columns: vec![None; self.header.len()],
                     rejects: vec![unreadable(&self.file, &message)],
                     ..RawBatch::default()
                 }));
@@ -126,7 +138,7 @@ impl ParquetSource {
         let first = self.rows + 1;
         self.rows += batch.num_rows() as u64;
         let mut raw = RawBatch {
-            columns: vec![None; columns::N],
+            columns: vec![None; self.header.len()],
             ..RawBatch::default()
         };
         for (col, at) in self.projected.iter().enumerate() {
@@ -137,12 +149,12 @@ impl ParquetSource {
                     row: Some(first),
                     ..file_reject(
                         &self.file,
-                        COLUMNS[col].name,
+                        &self.header.columns[col],
                         "",
                         rules::PARQUET_TYPE,
                         format!(
                             "rows {first} to {} of column {} cannot be read as text: {e}",
-                            self.rows, COLUMNS[col].name
+                            self.rows, self.header.columns[col]
                         ),
                     )
                 }),
@@ -152,7 +164,7 @@ impl ParquetSource {
             raw.rows = (first..=self.rows).collect();
             raw.lines = vec![None; batch.num_rows()];
         } else {
-            raw.columns = vec![None; columns::N];
+            raw.columns = vec![None; self.header.len()];
         }
         Ok(Some(raw))
     }

@@ -46,6 +46,8 @@ pub struct Case {
     pub dir: tempfile::TempDir,
     pub input: PathBuf,
     pub run: RunDir,
+    /// TOML appended to the config, e.g. a `[design]` section.
+    pub extra_config: String,
 }
 
 impl Case {
@@ -55,7 +57,18 @@ impl Case {
         let input = dir.path().join(name);
         std::fs::write(&input, bytes).unwrap();
         let run = RunDir::new(dir.path().join("out"));
-        Case { dir, input, run }
+        Case {
+            dir,
+            input,
+            run,
+            extra_config: String::new(),
+        }
+    }
+
+    /// The same case with `toml` appended to its config.
+    pub fn with_config(mut self, toml: &str) -> Case {
+        self.extra_config = toml.to_string();
+        self
     }
 
     /// A case reading an existing file.
@@ -66,15 +79,16 @@ impl Case {
             dir,
             input: input.to_path_buf(),
             run,
+            extra_config: String::new(),
         }
     }
 
-    /// The config: PHL, 2024-Q2, this input.
+    /// The config: PHL, 2024-Q2, this input, and the extra config.
     pub fn config(&self) -> Config {
         let text = format!(
             "[survey]\nref_area = \"PHL\"\ntime_period = \"2024-Q2\"\nsource_type = \"lfs\"\n\
-             [input]\npath = {:?}\nlayout = \"core\"\n",
-            self.input
+             [input]\npath = {:?}\nlayout = \"core\"\n{}\n",
+            self.input, self.extra_config
         );
         Config::parse(&text, &self.dir.path().join("run.toml")).unwrap()
     }
@@ -85,12 +99,16 @@ impl Case {
         migstat_ingest::run(&self.config(), &reference, &self.run)
     }
 
-    /// Runs ingest, which must succeed, and returns the core records.
+    /// Runs ingest, which must succeed, and returns the core records (checked to be in
+    /// the core record with as many replicate weights as the file has).
     pub fn records(&self) -> RecordBatch {
         let report = self.ingest().unwrap_or_else(|e| panic!("{e}"));
-        let batches =
-            parquet_io::read_all(&self.run.core_records(), &schema::core_record()).unwrap();
-        let batch = arrow::compute::concat_batches(&schema::core_record(), &batches).unwrap();
+        let path = self.run.core_records();
+        let found = arrow::array::RecordBatchReader::schema(&parquet_io::read(&path).unwrap());
+        let expected =
+            schema::with_replicates(schema::core_record(), schema::replicates_in(&found));
+        let batches = parquet_io::read_all(&path, &expected).unwrap();
+        let batch = arrow::compute::concat_batches(&expected, &batches).unwrap();
         assert_eq!(report.rows_written, batch.num_rows() as u64);
         batch
     }

@@ -34,6 +34,10 @@ pub struct Person {
     pub searched: Option<bool>,
     pub available: Option<bool>,
     pub future_start: Option<bool>,
+    pub stratum: Option<&'static str>,
+    pub psu: Option<&'static str>,
+    /// Replicate weights as decimal text; every person of a batch has as many.
+    pub replicates: Vec<&'static str>,
 }
 
 impl Person {
@@ -59,6 +63,9 @@ impl Person {
             searched: None,
             available: None,
             future_start: None,
+            stratum: None,
+            psu: None,
+            replicates: Vec::new(),
         }
     }
 }
@@ -86,7 +93,16 @@ pub fn weight_units(text: &str) -> i128 {
     int.parse::<i128>().unwrap() * 1_000_000_000 + frac.parse::<i128>().unwrap()
 }
 
-/// The persons as one core-record batch; `source_row` counts from `first_row`.
+/// Exact weights as a `Decimal128(38,9)` array.
+fn decimals(texts: impl Iterator<Item = &'static str>) -> ArrayRef {
+    let values = Decimal128Array::from_iter_values(texts.map(weight_units))
+        .with_precision_and_scale(38, schema::WEIGHT_SCALE as i8)
+        .unwrap();
+    Arc::new(values)
+}
+
+/// The persons as one core-record batch, with as many replicate weights as the first
+/// person has; `source_row` counts from `first_row`.
 pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
     let text = |f: &dyn Fn(&Person) -> Option<&str>| -> ArrayRef {
         Arc::new(persons.iter().map(f).collect::<StringArray>())
@@ -94,12 +110,10 @@ pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
     let flag = |f: &dyn Fn(&Person) -> Option<bool>| -> ArrayRef {
         Arc::new(persons.iter().map(f).collect::<BooleanArray>())
     };
-    let weights = Decimal128Array::from_iter_values(persons.iter().map(|p| weight_units(p.weight)))
-        .with_precision_and_scale(38, schema::WEIGHT_SCALE as i8)
-        .unwrap();
-    let columns: Vec<ArrayRef> = vec![
+    let replicates = persons.first().map_or(0, |p| p.replicates.len());
+    let mut columns: Vec<ArrayRef> = vec![
         text(&|p| Some(p.id.as_str())),
-        Arc::new(weights),
+        decimals(persons.iter().map(|p| p.weight)),
         text(&|p| Some(p.sex)),
         Arc::new(persons.iter().map(|p| p.age).collect::<Int32Array>()),
         text(&|p| p.country_of_birth),
@@ -118,16 +132,24 @@ pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
         flag(&|p| p.future_start),
         Arc::new(Int32Array::new_null(persons.len())), // year_of_arrival
         text(&|_| None),                               // reason_for_migration
+        text(&|p| p.stratum),
+        text(&|p| p.psu),
         Arc::new(Int64Array::from_iter_values(
             (0..persons.len() as i64).map(|i| first_row + i),
         )),
     ];
-    RecordBatch::try_new(schema::core_record(), columns).unwrap()
+    columns.extend((0..replicates).map(|k| decimals(persons.iter().map(|p| p.replicates[k]))));
+    let schema = schema::with_replicates(schema::core_record(), replicates);
+    RecordBatch::try_new(schema, columns).unwrap()
 }
 
-/// Writes `ingest/core.parquet` of `run` from batches of core records.
+/// Writes `ingest/core.parquet` of `run` from batches of core records (in the schema of
+/// the first batch; the core record without replicate weights when there is none).
 pub fn write_core(run: &RunDir, batches: &[RecordBatch]) {
-    let mut sink = ParquetSink::create(&run.core_records(), schema::core_record()).unwrap();
+    let schema = batches
+        .first()
+        .map_or_else(schema::core_record, |b| b.schema());
+    let mut sink = ParquetSink::create(&run.core_records(), schema).unwrap();
     for b in batches {
         sink.write(b).unwrap();
     }
@@ -143,11 +165,17 @@ pub fn config(dir: &Path, ref_area: &str) -> Config {
     Config::parse(&text, &dir.join("config.toml")).unwrap()
 }
 
-/// `derive/derived.parquet` of `run`, checked against the derived schema, as one batch.
-pub fn read_derived(run: &RunDir) -> RecordBatch {
-    let expected = schema::derived_record();
+/// `derive/derived.parquet` of `run`, checked against the derived schema with `replicates`
+/// replicate weights, as one batch.
+pub fn read_derived_with(run: &RunDir, replicates: usize) -> RecordBatch {
+    let expected = schema::with_replicates(schema::derived_record(), replicates);
     let batches = parquet_io::read_all(&run.derived_records(), &expected).unwrap();
     arrow::compute::concat_batches(&expected, &batches).unwrap()
+}
+
+/// `derive/derived.parquet` of `run` without replicate weights, as one batch.
+pub fn read_derived(run: &RunDir) -> RecordBatch {
+    read_derived_with(run, 0)
 }
 
 /// Column `name` of a derived batch as text, one entry per row.
