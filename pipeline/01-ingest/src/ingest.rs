@@ -14,6 +14,7 @@ use migstat_artefacts::{Error, Result};
 use rayon::prelude::*;
 
 use crate::duplicates::SeenIds;
+use crate::layout::{Layout, SurveyRef};
 use crate::source::{file_reject, Source};
 use crate::validate::{sort_in_file_order, Validator};
 use crate::{rules, IngestReport};
@@ -23,7 +24,10 @@ pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Resul
     let path = config.input.path.as_path();
     let file = path.display().to_string();
     let design = &config.design;
-    let mut source = match Source::open(path, &file, design)? {
+    let layout = Layout::for_config(config)?;
+    let survey = SurveyRef::new(&config.survey.ref_area, &config.survey.time_period);
+    let bound = layout.as_ref().map(|l| (l, &survey));
+    let mut source = match Source::open(path, &file, design, bound)? {
         Ok(source) => source,
         Err(rejects) => return fail(path, run, rejects),
     };

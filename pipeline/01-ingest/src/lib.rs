@@ -34,6 +34,12 @@
 //!   never through a float; more than 9 decimals are rounded half to even
 //!   (`0.0000000005` → `0.000000000`, `0.0000000015` → `0.000000002`).
 //!
+//! - `layout`: with `[input] layout` other than `core` (a built-in layout such as
+//!   `eu-lfs`, or a layout file), the file is delimited text in the layout's dialect
+//!   (delimiter, quote, UTF-8 / Latin-1 / Windows-1252) and each record's national values
+//!   are mapped onto the core record (value maps, code lists, missing codes, derived values,
+//!   weight scaling, constants) before the same rules; see `schemas/layouts/README.md`.
+//!
 //! ## Choices the contract leaves open
 //!
 //! - Values are trimmed of surrounding white space; an empty value is *not stated*
@@ -132,6 +138,8 @@
 //! | `replicate_weight.not_a_number` | a replicate weight not a decimal number (as `weight.not_a_number`) |
 //! | `replicate_weight.negative` | a replicate weight below 0 |
 //! | `replicate_weight.too_large` | a replicate weight of 10^29 or more |
+//! | `layout.code` | a layout other than `core`: a national value that the column's `map` and `codelist` do not know (column: the national column; value: the national value) |
+//! | `layout.not_a_number` | a layout other than `core`: a value the layout computes with (`derive`, `divide`) that is not a whole number, decimal or date as needed |
 //!
 //! ## Example
 //!
@@ -166,6 +174,7 @@ mod columns;
 mod decimal;
 mod duplicates;
 mod ingest;
+pub mod layout;
 pub mod rules;
 mod source;
 mod validate;

@@ -14,6 +14,12 @@ pub const FILE_NO_RECORDS: &str = "file.no_records";
 pub const COLUMN_MISSING: &str = "column.missing";
 /// Neither `lfs_status` nor all of `worked`, `absent`, `searched`, `available` are there.
 pub const COLUMN_LFS_MISSING: &str = "column.lfs_missing";
+/// A national value that the layout's value map and code list do not know (the value is
+/// the national one, the column the national column).
+pub const LAYOUT_CODE: &str = "layout.code";
+/// A national value the layout computes with (`derive`, `divide`) that is not a number
+/// (or a date).
+pub const LAYOUT_NOT_A_NUMBER: &str = "layout.not_a_number";
 /// A core-record column appears more than once in the header.
 pub const COLUMN_DUPLICATE: &str = "column.duplicate";
 /// The file looks like Parquet (by name or magic) but cannot be read as Parquet.
@@ -157,7 +163,12 @@ pub const ALL: &[&str] = &[
     REPLICATE_WEIGHT_NOT_A_NUMBER,
     REPLICATE_WEIGHT_NEGATIVE,
     REPLICATE_WEIGHT_TOO_LARGE,
+    LAYOUT_CODE,
+    LAYOUT_NOT_A_NUMBER,
 ];
+
+/// The rules that only a layout other than `core` fires (`[input] layout`).
+pub const LAYOUT_DEPENDENT: &[&str] = &[LAYOUT_CODE, LAYOUT_NOT_A_NUMBER];
 
 /// The rules that depend on `[design] method` (never fired without a `[design]` section).
 pub const DESIGN_DEPENDENT: &[&str] = &[

@@ -1,4 +1,7 @@
-//! CSV microdata: UTF-8, comma-separated, one header row (contract section 3).
+//! CSV microdata: UTF-8, comma-separated, one header row (contract section 3); or, with
+//! a layout ([`crate::layout`]), delimited text in the layout's dialect (delimiter,
+//! quote, UTF-8 / Latin-1 / Windows-1252) whose national columns the layout maps onto
+//! the core record, record by record, before the core-record rules.
 //!
 //! Read with the `csv` crate as raw bytes, record by record, so that nothing in the file
 //! can make ingest panic or stop with a generic error: every record that cannot be read
@@ -17,6 +20,7 @@
 //!   `csv.unbalanced_quote`, naming the line where the record started. The price: a
 //!   legitimately quoted multi-line text in an extra column is rejected too.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -28,6 +32,7 @@ use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
 use super::{file_reject, Header, RawBatch, BATCH_ROWS};
+use crate::layout::{self, Encoding, Layout, Mapper, SurveyRef};
 use crate::rules;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -42,6 +47,12 @@ pub(crate) struct CsvSource {
     header: Header,
     record: ByteRecord,
     rows: u64,
+    encoding: Encoding,
+    /// The file positions whose values must be valid UTF-8.
+    utf8_checked: Vec<usize>,
+    /// The layout bound to the header, if not `core`.
+    mapper: Option<Mapper>,
+    mapped: Vec<String>,
 }
 
 impl CsvSource {
@@ -50,15 +61,21 @@ impl CsvSource {
         path: &Path,
         file: &str,
         design: &Design,
+        layout: Option<(&Layout, &SurveyRef)>,
     ) -> Result<std::result::Result<Self, Vec<Reject>>> {
         let io = |e| Error::io(path, e);
+        let dialect = layout.map(|l| l.0.dialect.clone()).unwrap_or_default();
+        let encoding = dialect.encoding;
         let mut input = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
-        if input.fill_buf().map_err(io)?.starts_with(BOM) {
+        if encoding == Encoding::Utf8 && input.fill_buf().map_err(io)?.starts_with(BOM) {
             input.consume(BOM.len());
         }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(dialect.delimiter)
+            .quoting(dialect.quote.is_some())
+            .quote(dialect.quote.unwrap_or(b'"'))
             .from_reader(input);
         let mut record = ByteRecord::new();
         if !read(&mut reader, &mut record, path)? {
@@ -74,8 +91,12 @@ impl CsvSource {
         let mut rejects = Vec::new();
         let mut names = Vec::with_capacity(record.len());
         for field in record.iter() {
-            let name = String::from_utf8_lossy(field).trim().to_string();
-            if std::str::from_utf8(field).is_err() {
+            let decoded = encoding.decode(field);
+            let name = match &decoded {
+                Some(text) => text.trim().to_string(),
+                None => String::from_utf8_lossy(field).trim().to_string(),
+            };
+            if decoded.is_none() {
                 rejects.push(Reject {
                     line: header_line,
                     ..file_reject(
@@ -101,13 +122,37 @@ impl CsvSource {
                 )
             });
         }
-        let header = match Header::resolve(&names, file, design) {
+        let mapper = match layout {
+            None => None,
+            Some((layout, survey)) => match layout.bind(&names, file, design, survey) {
+                Ok(mapper) => Some(mapper),
+                Err(more) => {
+                    rejects.extend(more);
+                    return Ok(Err(rejects));
+                }
+            },
+        };
+        let resolved = match &mapper {
+            None => Header::resolve(&names, file, design),
+            Some(m) => Header::resolve(&m.names(), file, design).map(|mut h| {
+                layout::label_header(m, &mut h);
+                h.width = names.len();
+                h.names = names.clone();
+                h
+            }),
+        };
+        let header = match resolved {
             Ok(header) if rejects.is_empty() => header,
             Ok(_) => return Ok(Err(rejects)),
             Err(more) => {
                 rejects.extend(more);
                 return Ok(Err(rejects));
             }
+        };
+        let utf8_checked = match (&mapper, encoding) {
+            (_, Encoding::Latin1 | Encoding::Windows1252) => vec![],
+            (Some(m), Encoding::Utf8) => m.used_positions(),
+            (None, Encoding::Utf8) => header.present().map(|(_, pos)| pos).collect(),
         };
         Ok(Ok(CsvSource {
             path: path.to_path_buf(),
@@ -116,6 +161,10 @@ impl CsvSource {
             header,
             record,
             rows: 0,
+            encoding,
+            utf8_checked,
+            mapper,
+            mapped: Vec::new(),
         }))
     }
 
@@ -149,14 +198,38 @@ impl CsvSource {
             let row = self.rows;
             let line = self.record.position().map(|p| p.line());
             let before = batch.rejects.len();
-            self.check_structure(row, line, &present, &mut batch.rejects);
+            self.check_structure(row, line, &mut batch.rejects);
             if batch.rejects.len() > before {
                 continue;
             }
-            for &(col, pos) in &present {
-                let text = std::str::from_utf8(&self.record[pos]).unwrap_or_default();
-                if let Some(b) = builders[col].as_mut() {
-                    b.append_value(text);
+            if let Some(mapper) = &self.mapper {
+                let fields: Vec<Cow<str>> = self
+                    .record
+                    .iter()
+                    .map(|f| self.encoding.decode(f).unwrap_or_default())
+                    .collect();
+                if let Err(problems) = mapper.map(&fields, &mut self.mapped) {
+                    layout::problem_rejects(
+                        mapper,
+                        problems,
+                        &self.file,
+                        row,
+                        line,
+                        &mut batch.rejects,
+                    );
+                    continue;
+                }
+                for &(col, pos) in &present {
+                    if let Some(b) = builders[col].as_mut() {
+                        b.append_value(&self.mapped[pos]);
+                    }
+                }
+            } else {
+                for &(col, pos) in &present {
+                    let text = std::str::from_utf8(&self.record[pos]).unwrap_or_default();
+                    if let Some(b) = builders[col].as_mut() {
+                        b.append_value(text);
+                    }
                 }
             }
             batch.rows.push(row);
@@ -174,13 +247,7 @@ impl CsvSource {
 
     /// The `csv.*` problems of the current record (at most one for its shape, then one per
     /// field that is not UTF-8).
-    fn check_structure(
-        &self,
-        row: u64,
-        line: Option<u64>,
-        present: &[(usize, usize)],
-        rejects: &mut Vec<Reject>,
-    ) {
+    fn check_structure(&self, row: u64, line: Option<u64>, rejects: &mut Vec<Reject>) {
         let record = &self.record;
         let reject = |column: &str, value: String, rule, message| Reject {
             file: self.file.clone(),
@@ -218,7 +285,7 @@ impl CsvSource {
             ));
             return;
         }
-        for &(_, pos) in present {
+        for &pos in &self.utf8_checked {
             if std::str::from_utf8(&record[pos]).is_err() {
                 rejects.push(reject(
                     &self.header.names[pos],

@@ -21,6 +21,7 @@ use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
 use crate::columns::{self, InputNames, COLUMNS, LFS_ITEMS};
+use crate::layout::{Layout, SurveyRef};
 use crate::rules;
 
 /// Records per batch.
@@ -304,7 +305,15 @@ impl Source {
     /// Opens `path`, choosing the format by content (Parquet magic `PAR1`, else CSV), and
     /// reads its header. `file` is the name given to rejects. A file named `*.parquet`
     /// that is not Parquet is rejected rather than read as CSV.
-    pub fn open(path: &Path, file: &str, design: &Design) -> Result<Opened> {
+    ///
+    /// With a layout (not `core`) the file must be delimited text: a Parquet file is a
+    /// config error.
+    pub fn open(
+        path: &Path,
+        file: &str,
+        design: &Design,
+        layout: Option<(&Layout, &SurveyRef)>,
+    ) -> Result<Opened> {
         let mut head = Vec::with_capacity(4);
         File::open(path)
             .and_then(|f| f.take(4).read_to_end(&mut head))
@@ -319,6 +328,16 @@ impl Source {
             )]));
         }
         if head == PARQUET_MAGIC {
+            if let Some((layout, _)) = layout {
+                return Err(Error::config(
+                    &layout.file,
+                    format!(
+                        "layout {} reads delimited text, but {file} is a Parquet file \
+                         (use layout = \"core\" for Parquet in the core record)",
+                        layout.name
+                    ),
+                ));
+            }
             return Ok(parquet::ParquetSource::open(path, file, design)?.map(Source::Parquet));
         }
         let named_parquet = path
@@ -335,7 +354,7 @@ impl Source {
                     .into(),
             )]));
         }
-        Ok(csv::CsvSource::open(path, file, design)?.map(Source::Csv))
+        Ok(csv::CsvSource::open(path, file, design, layout)?.map(Source::Csv))
     }
 
     /// The next batch, or `None` at the end of the file.
