@@ -1,0 +1,358 @@
+//! What the report needs from the artefacts of a run, read batch by batch.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::compute::cast;
+use arrow::datatypes::{
+    DataType, Decimal128Type, Field, Float64Type, Int32Type, Int64Type, Schema,
+};
+use migstat_artefacts::schema::{self, derived, estimates, WEIGHT_SCALE};
+use migstat_artefacts::{parquet_io, Error, Result};
+
+/// A count of records and their weighted total (exact, at the artefact's scale).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Unweighted records.
+    pub n: u64,
+    /// Sum of weights, as an integer at scale [`WEIGHT_SCALE`].
+    pub w: i128,
+}
+
+impl Tally {
+    /// Adds one record of weight `w`.
+    pub fn add(&mut self, w: i128) {
+        self.n += 1;
+        self.w += w;
+    }
+    /// The weighted total in persons.
+    pub fn persons(&self) -> f64 {
+        weight_f64(self.w)
+    }
+}
+
+/// A scale-9 decimal weight as a float.
+pub fn weight_f64(w: i128) -> f64 {
+    w as f64 / 10f64.powi(WEIGHT_SCALE as i32)
+}
+
+/// Age groups of the pyramid: 0-4, 5-9, ..., 80-84, 85+.
+pub const PYRAMID_GROUP_YEARS: i32 = 5;
+/// The first age of the open group.
+pub const PYRAMID_OPEN_AGE: i32 = 85;
+
+/// The pyramid group of an age.
+pub fn pyramid_group(age: i32) -> usize {
+    (age.clamp(0, PYRAMID_OPEN_AGE) / PYRAMID_GROUP_YEARS) as usize
+}
+
+/// How many pyramid groups there are.
+pub fn pyramid_groups() -> usize {
+    pyramid_group(PYRAMID_OPEN_AGE) + 1
+}
+
+/// Summaries of `derive/derived.parquet`.
+#[derive(Debug, Clone, Default)]
+pub struct DerivedSummary {
+    /// All records.
+    pub all: Tally,
+    /// Records by scope code.
+    pub scope: BTreeMap<String, Tally>,
+    /// The population: usual residents with weight > 0 (age stated or not).
+    pub population: Tally,
+    /// Of the population, age not stated.
+    pub age_not_stated: Tally,
+    /// The working-age population in scope.
+    pub wap: Tally,
+    /// Of the WAP, place of birth not stated (`CBR_BIR_X`).
+    pub wap_cbr_x: Tally,
+    /// Of the WAP, citizenship not stated (`CCT_CIT_X`).
+    pub wap_cct_x: Tally,
+    /// Of the WAP, by sex code.
+    pub wap_by_sex: BTreeMap<String, Tally>,
+    /// Pyramid: `[group][side 0 = SEX_M, 1 = SEX_F][0 native, 1 foreign, 2 not stated]`.
+    pub pyramid: Vec<[[i128; 3]; 2]>,
+    /// Population with a stated age whose sex is neither M nor F (not on the pyramid).
+    pub pyramid_other_sex: Tally,
+}
+
+/// Null shares of one column of `ingest/core.parquet`.
+#[derive(Debug, Clone)]
+pub struct ColumnNulls {
+    /// The column.
+    pub column: String,
+    /// Null records.
+    pub nulls: Tally,
+}
+
+/// Summaries of `ingest/core.parquet`.
+#[derive(Debug, Clone, Default)]
+pub struct CoreSummary {
+    /// All records.
+    pub all: Tally,
+    /// One entry per nullable column, in schema order.
+    pub columns: Vec<ColumnNulls>,
+}
+
+/// One cell of `tabulate/estimates.parquet` (the columns the report uses).
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Dataflow id.
+    pub dataflow: String,
+    /// CL_SEX code.
+    pub sex: String,
+    /// CL_AGE code.
+    pub age: String,
+    /// CL_CBR code, or CL_CCT code in CCT flows.
+    pub migrant: String,
+    /// The estimate, whatever the status.
+    pub estimate: f64,
+    /// `C`, `U` or none.
+    pub status: Option<String>,
+    /// Unweighted records.
+    pub n: i64,
+    /// Status reason code.
+    pub reason: String,
+    /// Published at all.
+    pub published: bool,
+}
+
+/// The rows of `rejects.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct Rejects {
+    /// How many problems in all.
+    pub total: usize,
+    /// The first rows (`file,row,line,column,value,rule,message`).
+    pub first: Vec<Vec<String>>,
+    /// Problems by rule.
+    pub by_rule: BTreeMap<String, usize>,
+}
+
+fn bad(path: &Path, what: impl std::fmt::Display) -> Error {
+    Error::io(path, std::io::Error::other(what.to_string()))
+}
+
+fn column(path: &Path, batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef> {
+    let col = batch
+        .column_by_name(name)
+        .ok_or_else(|| bad(path, format!("no column {name}")))?;
+    if col.data_type() == to {
+        Ok(col.clone())
+    } else {
+        cast(col, to).map_err(|e| bad(path, format!("column {name}: {e}")))
+    }
+}
+
+fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>> + '_> {
+    Ok(parquet_io::read(path)?.map(move |b| b.map_err(|e| bad(path, e))))
+}
+
+/// Reads the derived records.
+pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
+    let mut s = DerivedSummary {
+        pyramid: vec![[[0; 3]; 2]; pyramid_groups()],
+        ..Default::default()
+    };
+    let weight_type = schema::WEIGHT_TYPE;
+    for batch in batches(path)? {
+        let batch = batch?;
+        let weight = column(path, &batch, derived::WEIGHT, &weight_type)?;
+        let weight = weight.as_primitive::<Decimal128Type>();
+        let age = column(path, &batch, derived::AGE, &DataType::Int32)?;
+        let age = age.as_primitive::<Int32Type>();
+        let text = |name| column(path, &batch, name, &DataType::Utf8);
+        let (sex, scope, cbr, cct) = (
+            text(derived::SEX)?,
+            text(derived::SCOPE)?,
+            text(derived::CBR)?,
+            text(derived::CCT)?,
+        );
+        let (sex, scope, cbr, cct) = (
+            sex.as_string::<i32>(),
+            scope.as_string::<i32>(),
+            cbr.as_string::<i32>(),
+            cct.as_string::<i32>(),
+        );
+        for i in 0..batch.num_rows() {
+            let w = weight.value(i);
+            s.all.add(w);
+            let sc = scope.value(i);
+            s.scope.entry(sc.to_string()).or_default().add(w);
+            let in_population = sc != "NON_RESIDENT" && sc != "ZERO_WEIGHT";
+            if !in_population {
+                continue;
+            }
+            s.population.add(w);
+            if age.is_null(i) {
+                s.age_not_stated.add(w);
+                continue;
+            }
+            if sc == "IN_SCOPE" {
+                s.wap.add(w);
+                if cbr.value(i) == "CBR_BIR_X" {
+                    s.wap_cbr_x.add(w);
+                }
+                if cct.value(i) == "CCT_CIT_X" {
+                    s.wap_cct_x.add(w);
+                }
+                s.wap_by_sex
+                    .entry(sex.value(i).to_string())
+                    .or_default()
+                    .add(w);
+            }
+            let side = match sex.value(i) {
+                "SEX_M" => 0,
+                "SEX_F" => 1,
+                _ => {
+                    s.pyramid_other_sex.add(w);
+                    continue;
+                }
+            };
+            let stack = match cbr.value(i) {
+                "CBR_BIR_NATIVE" => 0,
+                "CBR_BIR_FOREIGN" => 1,
+                _ => 2,
+            };
+            s.pyramid[pyramid_group(age.value(i))][side][stack] += w;
+        }
+    }
+    Ok(s)
+}
+
+/// Reads the null shares of the core records.
+pub fn read_core(path: &Path) -> Result<CoreSummary> {
+    let mut s = CoreSummary::default();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for batch in batches(path)? {
+        let batch = batch?;
+        if s.columns.is_empty() {
+            for f in batch.schema().fields() {
+                let replicate = f.name().starts_with("repwt_");
+                if f.is_nullable() && !replicate {
+                    index.insert(f.name().clone(), s.columns.len());
+                    s.columns.push(ColumnNulls {
+                        column: f.name().clone(),
+                        nulls: Tally::default(),
+                    });
+                }
+            }
+        }
+        let weight = column(path, &batch, schema::core::WEIGHT, &schema::WEIGHT_TYPE)?;
+        let weight = weight.as_primitive::<Decimal128Type>();
+        for i in 0..batch.num_rows() {
+            s.all.add(weight.value(i));
+        }
+        for (name, &k) in &index {
+            let Some(col) = batch.column_by_name(name) else {
+                continue;
+            };
+            if col.null_count() == 0 {
+                continue;
+            }
+            for i in 0..batch.num_rows() {
+                if col.is_null(i) {
+                    s.columns[k].nulls.add(weight.value(i));
+                }
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Reads every cell of the estimates (a small artefact: a few thousand cells).
+pub fn read_estimates(path: &Path) -> Result<Vec<Cell>> {
+    let mut out = Vec::new();
+    for batch in batches(path)? {
+        let batch = batch?;
+        let text = |name| column(path, &batch, name, &DataType::Utf8);
+        let (dataflow, sex, age, cbr, cct, status, reason) = (
+            text(estimates::DATAFLOW)?,
+            text(estimates::SEX)?,
+            text(estimates::AGE)?,
+            text(estimates::CBR)?,
+            text(estimates::CCT)?,
+            text(estimates::OBS_STATUS)?,
+            text(estimates::REASON)?,
+        );
+        let estimate = column(path, &batch, estimates::ESTIMATE, &DataType::Float64)?;
+        let n = column(path, &batch, estimates::N, &DataType::Int64)?;
+        let published = column(path, &batch, estimates::PUBLISHED, &DataType::Boolean)?;
+        let (dataflow, sex, age, cbr, cct, status, reason) = (
+            dataflow.as_string::<i32>(),
+            sex.as_string::<i32>(),
+            age.as_string::<i32>(),
+            cbr.as_string::<i32>(),
+            cct.as_string::<i32>(),
+            status.as_string::<i32>(),
+            reason.as_string::<i32>(),
+        );
+        let estimate = estimate.as_primitive::<Float64Type>();
+        let n = n.as_primitive::<Int64Type>();
+        let published = published.as_boolean();
+        for i in 0..batch.num_rows() {
+            let migrant = if cbr.is_valid(i) {
+                cbr.value(i)
+            } else if cct.is_valid(i) {
+                cct.value(i)
+            } else {
+                ""
+            };
+            out.push(Cell {
+                dataflow: dataflow.value(i).to_string(),
+                sex: sex.value(i).to_string(),
+                age: age.value(i).to_string(),
+                migrant: migrant.to_string(),
+                estimate: estimate.value(i),
+                status: status.is_valid(i).then(|| status.value(i).to_string()),
+                n: n.value(i),
+                reason: reason.value(i).to_string(),
+                published: published.value(i),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The columns of `rejects.csv`.
+pub const REJECT_COLUMNS: [&str; 7] = ["file", "row", "line", "column", "value", "rule", "message"];
+
+/// Reads `rejects.csv`, keeping the first `keep` rows.
+pub fn read_rejects(path: &Path, keep: usize) -> Result<Rejects> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let fields: Vec<Field> = REJECT_COLUMNS
+        .iter()
+        .map(|c| Field::new(*c, DataType::Utf8, true))
+        .collect();
+    let reader = arrow::csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
+        .with_header(true)
+        .build(file)
+        .map_err(|e| bad(path, e))?;
+    let mut out = Rejects::default();
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(path, e))?;
+        let cols: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| c.as_string::<i32>())
+            .collect();
+        for i in 0..batch.num_rows() {
+            out.total += 1;
+            let value = |k: usize| {
+                if cols[k].is_valid(i) {
+                    cols[k].value(i).to_string()
+                } else {
+                    String::new()
+                }
+            };
+            *out.by_rule.entry(value(5)).or_default() += 1;
+            if out.first.len() < keep {
+                out.first
+                    .push((0..REJECT_COLUMNS.len()).map(value).collect());
+            }
+        }
+    }
+    Ok(out)
+}
