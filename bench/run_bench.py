@@ -1,83 +1,202 @@
 #!/usr/bin/env python3
-"""`make bench`: time `migstat run` on synthetic persons, from CSV and from Parquet.
+"""`make bench`: migstat end to end against the same job in DuckDB, from CSV and Parquet.
 
-Generates N persons with the seeded fixture generator (fixtures/lfs/generate_lfs.py),
-writes the same records as Parquet with pyarrow (a writer migstat did not write), then
-times the release binary end to end on each and reports wall time, persons per second and
-peak resident memory (of the migstat process alone). Results are appended to
-bench/results.md with the machine and the exact command.
+    MIGSTAT_BIN=target/release/migstat .venv/bin/python bench/run_bench.py \
+        --persons 1000000 [--persons 10000000 ...]
+
+For each --persons N:
+
+1. generates N synthetic persons (seed --seed) with the Rust generator, `migstat-synth`'s
+   example (`cargo build --release -p migstat-synth --example synth`; SYNTH_BIN overrides),
+   as CSV and as Parquet (the same records), cached in --data;
+2. times `migstat run` on each (a fresh output folder, so nothing is "up to date"): wall
+   time, persons per second and the peak resident memory of the migstat process alone
+   (RUSAGE_CHILDREN of a fresh wrapper process);
+3. times the same job in DuckDB the same way: `bench/duckdb_job.py`, i.e.
+   bench/migstat_job.sql (same scope, labour force rules 1-7, CBR / CCT, age bands,
+   grouping sets, every cell of the 18 dataflows; tests/python/test_bench_sql.py proves
+   the cells equal), reading the same file and writing its cells to Parquet;
+4. checks that the two sets of cells are equal (weighted sums and unweighted counts) and
+   reports the ratio migstat / DuckDB of the wall times (< 1: migstat is faster).
+
+The results are printed and appended to bench/results.md with the date, the machine and
+the exact command. DuckDB's peak RSS includes its Python interpreter (about 40 MiB).
 """
 import argparse
 import datetime
 import os
 import platform
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Runs argv in a child, prints "<exit code> <wall seconds> <peak RSS KiB of the child>".
+# A fresh wrapper per measurement, so that RUSAGE_CHILDREN is this run's peak alone.
+PROBE = (
+    "import resource,subprocess,sys,time;"
+    "t=time.perf_counter();"
+    "r=subprocess.run(sys.argv[1:],capture_output=True);"
+    "w=time.perf_counter()-t;"
+    "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
+    "sys.stderr.write(r.stderr.decode());sys.stdout.write(r.stdout.decode())"
+)
+
+
+def measure(argv):
+    """(wall seconds, peak RSS MiB, stdout) of argv, in a fresh process tree."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *map(str, argv)],
+                          capture_output=True, text=True)
+    first, _, rest = done.stdout.partition("\n")
+    code, wall, peak_kib = first.split()
+    if code != "0":
+        sys.exit(f"failed ({code}): {shlex.join(map(str, argv))}\n{done.stderr}")
+    return float(wall), int(peak_kib) / 1024, rest
+
+
+def target_dir() -> Path:
+    return Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+
+
+def synth_binary() -> Path:
+    if os.environ.get("SYNTH_BIN"):
+        return Path(os.environ["SYNTH_BIN"])
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "migstat-synth", "--example", "synth"],
+                   cwd=REPO, check=True)
+    return target_dir() / "release" / "examples" / "synth"
+
+
+def generate(synth: Path, persons: int, seed: int, path: Path) -> float:
+    """Writes the file unless it is there; the generation time (0 when cached)."""
+    if path.exists():
+        return 0.0
+    tmp = path.with_name(path.stem + ".tmp" + path.suffix)
+    wall, _, _ = measure([synth, persons, seed, tmp])
+    tmp.rename(path)
+    return wall
+
+
+def cells(path: Path, key_from_estimates: bool) -> dict:
+    import pyarrow.parquet as pq
+    cols = ["DATAFLOW", "SEX", "AGE", "CBR", "CCT",
+            "weighted_numerator", "weighted_denominator", "n_unweighted"]
+    rows = pq.read_table(path, columns=cols).to_pylist()
+    return {tuple(r[c] for c in cols[:5]): tuple(r[c] for c in cols[5:]) for r in rows}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} CPUs{mem}, {platform.system()} {platform.release()}"
+
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--persons", type=int, default=1_000_000)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--persons", type=int, action="append",
+                    help="persons to generate and tabulate; repeat for several sizes (default 1000000)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--data", default=str(REPO / "bench" / "data"))
+    ap.add_argument("--data", default=str(REPO / "bench" / "data"),
+                    help="where inputs (cached) and outputs go")
+    ap.add_argument("--formats", default="csv,parquet", help="csv, parquet or both (default)")
+    ap.add_argument("--no-duckdb", action="store_true", help="time migstat alone")
+    ap.add_argument("--no-record", action="store_true", help="do not append to bench/results.md")
     args = ap.parse_args()
-    binary = os.environ.get("MIGSTAT_BIN", str(REPO / "target" / "release" / "migstat"))
+    sizes = args.persons or [1_000_000]
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    binary = Path(os.environ.get("MIGSTAT_BIN", target_dir() / "release" / "migstat"))
+    if not binary.exists():
+        sys.exit(f"no migstat binary at {binary} (cargo build --release, or set MIGSTAT_BIN)")
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-
-    csv_path = data / f"core_{args.persons}.csv"
-    if not csv_path.exists():
-        subprocess.run([sys.executable, str(REPO / "fixtures/lfs/generate_lfs.py"), "--persons",
-                        str(args.persons), "--seed", str(args.seed), "--out", str(csv_path)], check=True)
-    parquet_path = data / f"core_{args.persons}.parquet"
-    if not parquet_path.exists():
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-        table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-        pq.write_table(table, parquet_path)
+    synth = synth_binary()
+    duckdb_version = ""
+    if not args.no_duckdb:
+        import duckdb
+        duckdb_version = duckdb.__version__
 
     rows = []
-    for label, path in (("CSV", csv_path), ("Parquet", parquet_path)):
-        config = data / f"config_{label.lower()}.toml"
-        config.write_text(
-            '[survey]\nref_area = "PHL"\ntime_period = "2024-Q2"\nsource_type = "lfs"\n\n'
-            f'[input]\npath = "{path}"\nlayout = "core"\n\n'
-            '[quality]\nsuppress_below_n = 3\nunreliable_below_n = 20\n'
-        )
-        # Each measurement in its own process tree so ru_maxrss is this run's peak.
-        probe = (
-            "import resource,subprocess,sys,time;"
-            "t=time.perf_counter();"
-            "r=subprocess.run(sys.argv[1:],capture_output=True);"
-            "w=time.perf_counter()-t;"
-            "print(r.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
-            "sys.stderr.write(r.stderr.decode())"
-        )
-        out_dir = data / f"out_{label.lower()}"
-        done = subprocess.run([sys.executable, "-c", probe, binary, "run", "--config", str(config),
-                               "--out", str(out_dir)], capture_output=True, text=True)
-        code, wall, peak_kib = done.stdout.split()
-        if code != "0":
-            sys.exit(f"migstat failed on {label}:\n{done.stderr}")
-        wall, peak = float(wall), int(peak_kib) / 1024
-        rows.append((label, path.stat().st_size / 2**20, wall, args.persons / wall, peak))
-        print(f"{label:8} {wall:7.2f} s  {args.persons / wall:12,.0f} persons/s  peak RSS {peak:7.1f} MiB")
+    for persons in sizes:
+        for fmt in formats:
+            src = data / f"core_{persons}_s{args.seed}.{fmt}"
+            gen = generate(synth, persons, args.seed, src)
+            if gen:
+                print(f"generated {src.name} in {gen:.2f} s ({persons / gen:,.0f} persons/s)")
+            config = data / f"config_{persons}_{fmt}.toml"
+            config.write_text(
+                '[survey]\nref_area = "PHL"\ntime_period = "2024-Q2"\nsource_type = "lfs"\n\n'
+                f'[input]\npath = "{src}"\nlayout = "core"\n\n'
+                '[quality]\nsuppress_below_n = 3\nunreliable_below_n = 20\n'
+            )
+            out_dir = data / f"out_{persons}_{fmt}"
+            shutil.rmtree(out_dir, ignore_errors=True)
+            wall, peak, _ = measure([binary, "--quiet", "run", "--config", config, "--out", out_dir])
+            row = {"persons": persons, "input": fmt, "size": src.stat().st_size / 2**20,
+                   "wall": wall, "peak": peak}
+            line = (f"{persons:>11,} {fmt:8} migstat {wall:7.2f} s {persons / wall:12,.0f} persons/s"
+                    f"  peak RSS {peak:7.1f} MiB")
+            if not args.no_duckdb:
+                duck_out = data / f"duckdb_{persons}_{fmt}.parquet"
+                d_wall, d_peak, d_stdout = measure(
+                    [sys.executable, REPO / "bench" / "duckdb_job.py", src, "--out", duck_out])
+                same = cells(out_dir / "tabulate" / "estimates.parquet", True) == cells(duck_out, False)
+                row.update(d_wall=d_wall, d_peak=d_peak, same=same,
+                           d_query=float(d_stdout.split()[-1]))
+                line += (f" | DuckDB {d_wall:7.2f} s  peak RSS {d_peak:7.1f} MiB"
+                         f" | ratio {wall / d_wall:4.2f} | same cells: {'yes' if same else 'NO'}")
+            print(line, flush=True)
+            rows.append(row)
 
+    if args.no_record:
+        return
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    command = " ".join(
+        [f"MIGSTAT_BIN={shlex.quote(str(binary))}"]
+        + [shlex.quote(a) for a in [os.path.relpath(sys.executable, REPO)
+                                    if sys.executable.startswith(str(REPO)) else sys.executable,
+                                    *sys.argv]]
+    )
     lines = [
-        f"\n## {stamp}: {args.persons:,} persons, `make bench`\n",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-        f"binary: release build of this commit.\n",
-        "| input | file size | wall time | persons per second | peak RSS |",
-        "|---|---|---|---|---|",
+        f"\n## {stamp}: {', '.join(f'{n:,}' for n in sizes)} persons, `make bench`\n",
+        f"Machine: {machine()}.  ",
+        f"Command: `{command}`.  ",
+        f"Inputs: `migstat-synth` seed {args.seed}; migstat `{binary}`"
+        + (" (**a debug build: a smoke run, not a benchmark**)" if "debug" in binary.parts else "")
+        + (f"; DuckDB {duckdb_version} (bench/migstat_job.sql, all cores)" if duckdb_version else "")
+        + ".\n",
     ]
-    for label, size, wall, pps, peak in rows:
-        lines.append(f"| {label} | {size:.1f} MiB | {wall:.2f} s | {pps:,.0f} | {peak:.1f} MiB |")
+    if args.no_duckdb:
+        lines += ["| persons | input | file size | migstat wall | persons/s | migstat peak RSS |",
+                  "|---:|---|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append(f"| {r['persons']:,} | {r['input']} | {r['size']:.1f} MiB | {r['wall']:.2f} s "
+                         f"| {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB |")
+    else:
+        lines += ["| persons | input | file size | migstat wall | persons/s | migstat peak RSS "
+                  "| DuckDB wall | DuckDB peak RSS | ratio migstat/DuckDB | same cells |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in rows:
+            lines.append(
+                f"| {r['persons']:,} | {r['input']} | {r['size']:.1f} MiB | {r['wall']:.2f} s "
+                f"| {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB | {r['d_wall']:.2f} s "
+                f"| {r['d_peak']:.1f} MiB | {r['wall'] / r['d_wall']:.2f} | {'yes' if r['same'] else 'NO'} |")
     with open(REPO / "bench" / "results.md", "a") as f:
         f.write("\n".join(lines) + "\n")
+    print(f"appended to {REPO / 'bench' / 'results.md'}")
 
 
 if __name__ == "__main__":
