@@ -29,7 +29,7 @@ use arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Sc
 use datafusion::common::{JoinType, ScalarValue};
 use datafusion::functions_aggregate::expr_fn::{grouping, sum};
 use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr};
-use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
 use migstat_artefacts::config::VarianceMethod;
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
@@ -152,7 +152,9 @@ async fn run_query(
     path: &Path,
     pass: DesignPass,
 ) -> datafusion::error::Result<Aggregates> {
-    let ctx = SessionContext::new();
+    // DATAFUSION_EXECUTION_TARGET_PARTITIONS (set by `migstat --threads`) and the other
+    // DATAFUSION_* variables are honoured; the results do not depend on them (exact sums).
+    let ctx = SessionContext::new_with_config(SessionConfig::from_env()?);
     let replicates = match pass {
         DesignPass::Replicates(r) => r,
         _ => 0,
