@@ -38,11 +38,13 @@ lint:
 		echo "pipeline/sdmx must not depend on arrow or datafusion"; exit 1; fi
 
 # Tools the tests check migstat against: xmllint (libxml2) for the SDMX schemas, R's
-# survey package for variance estimates, Python readers (sdmx1, pysdmx, pyarrow).
+# survey package for variance estimates, headless Chromium for the quality report,
+# Python readers and oracles (sdmx1, pysdmx, pyarrow, scipy, duckdb).
 deps: $(VENV)/.installed
 	@missing=""; \
 	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
 	Rscript -e 'library(survey)' >/dev/null 2>&1 || missing="$$missing r-cran-survey"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-liberation"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -55,7 +57,9 @@ $(VENV)/.installed: tests/requirements.txt
 
 bench: deps
 	$(CARGO) build --release
-	MIGSTAT_BIN=$(abspath $(BIN_REL)) $(PYTHON) bench/run_bench.py --persons 1000000
+	$(CARGO) build --release -p migstat-synth --example synth
+	MIGSTAT_BIN=$(abspath $(BIN_REL)) SYNTH_BIN=$(abspath $(TARGET_DIR)/release/examples/synth) \
+		$(PYTHON) bench/run_bench.py --persons 1000000 $(BENCH_ARGS)
 
 clean:
 	rm -rf out $(VENV)

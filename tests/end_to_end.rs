@@ -103,10 +103,11 @@ fn the_manifest_lists_every_input_and_output_with_its_sha256() {
         for (kind, files) in [("inputs", &stage["inputs"]), ("outputs", &stage["outputs"])] {
             for f in files.as_array().unwrap() {
                 let path = Path::new(f["path"].as_str().unwrap());
-                let path = if path.is_absolute() {
-                    path.to_path_buf()
-                } else {
-                    out.path().join(path)
+                // Relative to the run folder (`base: run`) or the config's (`base: config`).
+                let path = match f["base"].as_str() {
+                    Some("config") => config.parent().unwrap().join(path),
+                    Some(_) => out.path().join(path),
+                    None => path.to_path_buf(),
                 };
                 let bytes = fs::read(&path).unwrap();
                 let sha: String = Sha256::digest(&bytes)

@@ -55,7 +55,10 @@ impl AtomicFile {
             .map_err(|e| Error::io(&self.temp_path, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.temp_path, e))?;
         drop(file);
-        fs::rename(&self.temp_path, &self.final_path).map_err(|e| Error::io(&self.final_path, e))
+        fs::rename(&self.temp_path, &self.final_path)
+            .map_err(|e| Error::io(&self.final_path, e))?;
+        sync_parent(&self.final_path);
+        Ok(())
     }
 }
 
@@ -74,6 +77,23 @@ impl Drop for AtomicFile {
             // Not committed: the artefact must not appear.
             let _ = fs::remove_file(&self.temp_path);
         }
+    }
+}
+
+/// Flushes a folder's entries (a rename is durable only once its folder is synced).
+/// Best effort: not every platform or file system can sync a folder.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn sync_parent(path: &Path) {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_dir(dir);
     }
 }
 
@@ -99,10 +119,31 @@ pub fn replace_dir(staged_dir: &Path, final_dir: &Path) -> Result<()> {
         }
         return Err(Error::io(final_dir, e));
     }
+    sync_parent(final_dir);
     if had_old {
         fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
     }
     Ok(())
+}
+
+/// Moves the file or folder `from` to `to`, replacing what is there: folders through
+/// [`replace_dir`], files by one rename. Nothing happens when `from` does not exist.
+pub fn replace(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        if to.exists() && !to.is_dir() {
+            fs::remove_file(to).map_err(|e| Error::io(to, e))?;
+        }
+        replace_dir(from, to)
+    } else if from.exists() {
+        if let Some(dir) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::rename(from, to).map_err(|e| Error::io(to, e))?;
+        sync_parent(to);
+        Ok(())
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

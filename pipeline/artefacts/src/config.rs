@@ -156,8 +156,12 @@ pub struct Survey {
 pub struct Input {
     /// The microdata file, absolute.
     pub path: PathBuf,
-    /// The layout of the microdata; only `core` (the ICLS core record) so far.
+    /// The layout of the microdata: `core` (the ICLS core record), the name of a built-in
+    /// layout of [`LAYOUTS`] (`schemas/layouts/NAME.toml`), or a layout file as written.
     pub layout: String,
+    /// The layout file, absolute, when `layout` names a file (ends in `.toml` or holds a
+    /// `/`) rather than a built-in layout; relative to the config's folder.
+    pub layout_file: Option<PathBuf>,
 }
 
 /// `[quality]`
@@ -394,8 +398,14 @@ fn default_layout() -> String {
     "core".into()
 }
 
-/// The layouts this version understands.
-pub const LAYOUTS: &[&str] = &["core"];
+/// The built-in layouts: `core` (the identity) and the files `schemas/layouts/NAME.toml`
+/// bundled into the binary (parsed by the ingest stage).
+pub const LAYOUTS: &[&str] = &["core", "eu-lfs", "ipums-international"];
+
+/// Whether an `[input] layout` value names a layout file rather than a built-in layout.
+pub fn is_layout_path(layout: &str) -> bool {
+    layout.ends_with(".toml") || layout.contains('/') || layout.contains('\\')
+}
 
 impl Config {
     /// Reads and checks a config file. Relative paths are resolved against its folder.
@@ -436,16 +446,32 @@ impl Config {
                 ),
             )
         })?;
-        if !LAYOUTS.contains(&raw.input.layout.as_str()) {
+        let layout_file = if is_layout_path(&raw.input.layout) {
+            let path = folder.join(&raw.input.layout);
+            if !path.is_file() {
+                return Err(Error::config(
+                    file,
+                    format!(
+                        "input.layout = {:?}: no layout file {}",
+                        raw.input.layout,
+                        path.display()
+                    ),
+                ));
+            }
+            Some(path)
+        } else if LAYOUTS.contains(&raw.input.layout.as_str()) {
+            None
+        } else {
             return Err(Error::config(
                 file,
                 format!(
-                    "input.layout = {:?}: not a known layout (known: {})",
+                    "input.layout = {:?}: not a known layout (known: {}) nor a layout \
+                     file (a path ending in .toml)",
                     raw.input.layout,
                     LAYOUTS.join(", ")
                 ),
             ));
-        }
+        };
         let id_ok = |v: &str| {
             !v.is_empty()
                 && v.bytes()
@@ -487,6 +513,7 @@ impl Config {
             input: Input {
                 path: folder.join(raw.input.path),
                 layout: raw.input.layout,
+                layout_file,
             },
             quality: raw.quality,
             publish: raw.publish,

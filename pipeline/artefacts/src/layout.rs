@@ -45,4 +45,26 @@ impl RunDir {
     pub fn manifest(&self) -> PathBuf {
         self.root.join("manifest.json")
     }
+    /// The lock a run holds on the folder while it works (holds the run's PID).
+    pub fn lock_file(&self) -> PathBuf {
+        self.root.join(".migstat.lock")
+    }
+    /// Where a run builds its artefacts before they replace the folder's ones, all at
+    /// the end: a run that fails or is killed part-way leaves the previous complete
+    /// outputs in place.
+    pub fn staging(&self, pid: u32) -> PathBuf {
+        self.root.join(format!(".staging-{pid}"))
+    }
+    /// The top-level entries a run writes besides the manifest, in the order they are
+    /// committed (what is absent from a run's staging folder is left as it is, except
+    /// `rejects.csv`, which is removed).
+    pub const ARTEFACTS: [&'static str; 7] = [
+        "ingest",
+        "derive",
+        "tabulate",
+        "sdmx",
+        "structures",
+        "report.html",
+        "rejects.csv",
+    ];
 }
