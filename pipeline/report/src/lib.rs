@@ -390,11 +390,9 @@ impl Inputs<'_> {
             p.push_str("<p>The manifest records no stage.</p>\n");
         } else {
             p.push_str(
-                "<table class=\"stages\"><thead><tr><th>stage</th><th class=\"num\">seconds</th><th>counts</th><th>outputs</th></tr></thead><tbody>\n",
+                "<table class=\"stages\"><thead><tr><th>stage</th><th>counts</th><th>outputs</th></tr></thead><tbody>\n",
             );
-            let mut total = 0.0;
             for s in &m.stages {
-                total += s.seconds;
                 let counts: Vec<String> = s
                     .counts
                     .iter()
@@ -431,25 +429,18 @@ impl Inputs<'_> {
                 };
                 let _ = writeln!(
                     p,
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     text(&s.stage),
-                    fmt_number(s.seconds, 3),
                     counts.join(" "),
                     outputs
                 );
             }
-            let _ = writeln!(
-                p,
-                "<tr class=\"total\"><td>all stages</td><td class=\"num\">{}</td><td></td><td></td></tr></tbody></table>",
-                fmt_number(total, 3)
+            p.push_str("</tbody></table>\n");
+            // Timings stay in manifest.json: the report must be byte-identical for
+            // identical runs, whatever the machine or thread count.
+            p.push_str(
+                "<p class=\"small\">Stage timings are in <code>manifest.json</code>; this report holds only what identical runs share.</p>\n",
             );
-            if m.seconds > 0.0 {
-                let _ = writeln!(
-                    p,
-                    "<p class=\"small\">Wall time of the whole run: {} s.</p>",
-                    fmt_number(m.seconds, 3)
-                );
-            }
         }
         p.push_str("</section>\n");
     }
@@ -484,8 +475,6 @@ impl Inputs<'_> {
             items.push((fmt_count(count("C")), "confidential cells (C)", "c"));
             items.push((fmt_count(count("U")), "unreliable cells (U)", "u"));
         }
-        let seconds: f64 = self.manifest.stages.iter().map(|s| s.seconds).sum();
-        items.push((fmt_number(seconds, 2), "seconds, all stages", "seconds"));
         p.push_str("<ul class=\"glance\" aria-label=\"Key figures\">");
         for (v, k, key) in items {
             let _ = write!(
