@@ -2,6 +2,8 @@
 #   make run    the main job on the bundled LFS fixture, into out/
 #   make test   every test, installing what the tests need (xmllint, Python readers)
 #   make bench  release build, timed runs on 1,000,000 synthetic persons
+#   make fuzz   cargo-fuzz on the CSV and Parquet ingest and the SDMX reader, FUZZ_SECONDS
+#               each (not part of `make test`; needs cargo-fuzz, installed if missing)
 
 CARGO      ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -11,7 +13,7 @@ VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test test-rust test-python deps lint bench clean
+.PHONY: all build run test test-rust test-python deps lint bench fuzz clean
 
 all: build
 
@@ -60,6 +62,21 @@ bench: deps
 	$(CARGO) build --release -p migstat-synth --example synth
 	MIGSTAT_BIN=$(abspath $(BIN_REL)) SYNTH_BIN=$(abspath $(TARGET_DIR)/release/examples/synth) \
 		$(PYTHON) bench/run_bench.py --persons 1000000 $(BENCH_ARGS)
+
+# libFuzzer needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
+# Seeds are in fuzz/corpus/<target>/; new finds go to fuzz/target/corpus/<target>/ (kept
+# between runs, not in the repository); crashes are written to
+# fuzz/artifacts/<target>/ and stop the target with a non-zero exit.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ingest_csv ingest_parquet sdmx_reader
+
+fuzz:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		mkdir -p target/corpus/$$t && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t target/corpus/$$t corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=4096 || exit 1; \
+	done
 
 clean:
 	rm -rf out $(VENV)

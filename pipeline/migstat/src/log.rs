@@ -1,10 +1,15 @@
 //! What a run tells the operator on standard error: a line per stage for people (the
 //! default), one JSON object per line for schedulers (`--log-format json`), nothing but
-//! errors with `--quiet`.
+//! errors with `--quiet`. While a stage runs, people at a terminal see a spinner
+//! (indicatif); it is drawn only when standard error is a terminal and neither `--quiet`
+//! nor `--log-format json` is set, so logs, pipes and tests never contain one.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use serde_json::json;
 
@@ -40,11 +45,48 @@ fn emit(value: serde_json::Value) {
     let _ = writeln!(err, "{value}");
 }
 
-/// A stage starts (JSON only: people see the stage when it is done).
-pub fn stage_start(stage: &str) {
+/// The spinner shown while a stage runs; cleared when finished or dropped (a stage that
+/// fails leaves no spinner behind its error message).
+#[must_use = "the spinner is cleared when this is dropped"]
+pub struct StageProgress(Option<ProgressBar>);
+
+impl StageProgress {
+    /// Clears the spinner, before the stage's line is written.
+    pub fn finish(self) {}
+}
+
+impl Drop for StageProgress {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn spinner(stage: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.set_message(format!("{stage}..."));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// A stage starts: a JSON event for schedulers, a spinner for people at a terminal
+/// (people see the stage's line when it is done).
+pub fn stage_start(stage: &str) -> StageProgress {
     let r = reporter();
-    if !r.quiet && r.format == LogFormat::Json {
-        emit(json!({"stage": stage, "event": "start"}));
+    if r.quiet {
+        return StageProgress(None);
+    }
+    match r.format {
+        LogFormat::Json => {
+            emit(json!({"stage": stage, "event": "start"}));
+            StageProgress(None)
+        }
+        LogFormat::Human if std::io::stderr().is_terminal() => StageProgress(Some(spinner(stage))),
+        LogFormat::Human => StageProgress(None),
     }
 }
 

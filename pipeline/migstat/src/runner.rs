@@ -442,7 +442,7 @@ fn fail(
 /// time here, once, so that the manifest holds it and a replay can reuse it.
 /// `shown` is the folder named in the messages (the run folder, not the staging one).
 pub fn run_stage(stage: Stage, job: &mut Job, dir: &RunDir, shown: &Path) -> Result<StageRecord> {
-    log::stage_start(stage.name());
+    let progress = log::stage_start(stage.name());
     let started = Instant::now();
     let rel = |p: &Path| -> Result<FileRecord> {
         let shown = p.strip_prefix(dir.root()).unwrap_or(p);
@@ -519,6 +519,7 @@ pub fn run_stage(stage: Stage, job: &mut Job, dir: &RunDir, shown: &Path) -> Res
         }
     };
     record.seconds = started.elapsed().as_secs_f64();
+    progress.finish();
     log::stage_done(stage.name(), &record.counts, record.seconds, &message);
     Ok(record)
 }
