@@ -10,8 +10,8 @@
 
 use std::io::{BufWriter, Write};
 
-use super::ss21::check;
-use super::{format_double, plan_observation, plan_series, structure_id, xml_text, xml_value};
+use super::ss21::{check, header_opening};
+use super::{format_double, plan_observation, plan_series, structure_id, xml_value};
 use crate::data::{DataMessage, StructureKind};
 use crate::error::Result;
 use crate::model::DataStructure;
@@ -40,30 +40,7 @@ pub fn write_generic_21<W: Write>(w: W, message: &DataMessage, dsd: &DataStructu
     writeln!(out, r#"    xmlns:message="{}""#, ns::MESSAGE)?;
     writeln!(out, r#"    xmlns:generic="{}""#, ns::GENERIC)?;
     writeln!(out, r#"    xmlns:common="{}">"#, ns::COMMON)?;
-    writeln!(out, "  <message:Header>")?;
-    writeln!(
-        out,
-        "    <message:ID>{}</message:ID>",
-        xml_text(&header.id, "message:ID")?
-    )?;
-    writeln!(out, "    <message:Test>{}</message:Test>", header.test)?;
-    writeln!(
-        out,
-        "    <message:Prepared>{}</message:Prepared>",
-        xml_text(&header.prepared, "message:Prepared")?
-    )?;
-    writeln!(
-        out,
-        r#"    <message:Sender id="{}"/>"#,
-        xml_value(&header.sender, "", "message:Sender")?
-    )?;
-    if let Some(receiver) = &header.receiver {
-        writeln!(
-            out,
-            r#"    <message:Receiver id="{}"/>"#,
-            xml_value(receiver, "", "message:Receiver")?
-        )?;
-    }
+    header_opening(&mut out, header)?;
     writeln!(
         out,
         r#"    <message:Structure structureID="{sid}" dimensionAtObservation="{}">"#,

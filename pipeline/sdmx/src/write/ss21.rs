@@ -12,7 +12,7 @@
 use std::io::{BufWriter, Write};
 
 use super::{format_double, plan_observation, plan_series, xml_text, xml_value};
-use crate::data::{DataMessage, StructureKind, StructureRef};
+use crate::data::{DataMessage, Header, StructureKind, StructureRef};
 use crate::error::{Error, Result};
 use crate::model::{DataStructure, ALL_DIMENSIONS};
 use crate::ns;
@@ -165,30 +165,7 @@ fn write<W: Write>(
     writeln!(out, r#"    xmlns:common="{ns_common}""#)?;
     writeln!(out, r#"    xmlns:xsi="{}""#, ns::XSI)?;
     writeln!(out, r#"    xmlns:ns1="{ns_attr}">"#)?;
-    writeln!(out, "  <message:Header>")?;
-    writeln!(
-        out,
-        "    <message:ID>{}</message:ID>",
-        xml_text(&header.id, "message:ID")?
-    )?;
-    writeln!(out, "    <message:Test>{}</message:Test>", header.test)?;
-    writeln!(
-        out,
-        "    <message:Prepared>{}</message:Prepared>",
-        xml_text(&header.prepared, "message:Prepared")?
-    )?;
-    writeln!(
-        out,
-        r#"    <message:Sender id="{}"/>"#,
-        xml_value(&header.sender, "", "message:Sender")?
-    )?;
-    if let Some(receiver) = &header.receiver {
-        writeln!(
-            out,
-            r#"    <message:Receiver id="{}"/>"#,
-            xml_value(receiver, "", "message:Receiver")?
-        )?;
-    }
+    header_opening(&mut out, header)?;
     writeln!(out, r#"    <message:Structure structureID="{sid}""#)?;
     writeln!(out, r#"        namespace="{ns_attr}""#)?;
     writeln!(
@@ -298,6 +275,37 @@ fn write<W: Write>(
 }
 
 /// Everything that could make writing fail half-way, checked up front.
+/// The header elements every SDMX-ML data message shares, in the schema's order:
+/// `<message:Header>`, ID, Test, Prepared, Sender, Receiver (the Structure follows,
+/// written by each format).
+pub(crate) fn header_opening<W: Write>(out: &mut W, header: &Header) -> Result<()> {
+    writeln!(out, "  <message:Header>")?;
+    writeln!(
+        out,
+        "    <message:ID>{}</message:ID>",
+        xml_text(&header.id, "message:ID")?
+    )?;
+    writeln!(out, "    <message:Test>{}</message:Test>", header.test)?;
+    writeln!(
+        out,
+        "    <message:Prepared>{}</message:Prepared>",
+        xml_text(&header.prepared, "message:Prepared")?
+    )?;
+    writeln!(
+        out,
+        r#"    <message:Sender id="{}"/>"#,
+        xml_value(&header.sender, "", "message:Sender")?
+    )?;
+    if let Some(receiver) = &header.receiver {
+        writeln!(
+            out,
+            r#"    <message:Receiver id="{}"/>"#,
+            xml_value(receiver, "", "message:Receiver")?
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) fn check(message: &DataMessage, dsd: &DataStructure) -> Result<()> {
     let r = &message.dataset.structure;
     if r.kind == StructureKind::DataStructure
