@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use arrow::array::{Array, AsArray};
 use arrow::compute::cast;
@@ -472,82 +471,4 @@ fn bad_options_are_refused() {
     o = with_design();
     o.design.as_mut().unwrap().lonely_strata = 7;
     assert!(bad(&o, "x.csv"));
-}
-
-fn migstat_binary() -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target"));
-    let bin = std::env::var_os("MIGSTAT_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target.join("debug").join("migstat"));
-    bin.exists().then_some(bin)
-}
-
-fn migstat_run(bin: &Path, input: &Path, dir: &Path, design: &str) -> String {
-    let config = dir.join(format!(
-        "{}.toml",
-        input.file_name().unwrap().to_string_lossy()
-    ));
-    fs::write(
-        &config,
-        format!(
-            "[survey]\nref_area = \"PHL\"\ntime_period = \"2024-Q2\"\nsource_type = \"lfs\"\n\n\
-             [input]\npath = \"{}\"\nlayout = \"core\"\n{design}",
-            input.display()
-        ),
-    )
-    .unwrap();
-    let out = dir.join(format!(
-        "out_{}",
-        input.file_name().unwrap().to_string_lossy()
-    ));
-    let done = Command::new(bin)
-        .args(["--quiet", "run", "--config"])
-        .arg(&config)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&done.stderr).to_string();
-    assert!(
-        done.status.success(),
-        "migstat run on {}: {:?}\n{stderr}",
-        input.display(),
-        done.status
-    );
-    fs::read_to_string(out.join("manifest.json")).unwrap()
-}
-
-/// The real `migstat run` accepts every row (exit 0), from CSV and from Parquet, with and
-/// without a design. Skipped (with a note) when `target/debug/migstat` is not built.
-#[test]
-fn migstat_runs_on_the_generated_files() {
-    let Some(bin) = migstat_binary() else {
-        eprintln!("SKIPPED: no migstat binary (cargo build -p migstat, or set MIGSTAT_BIN)");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let plain = SynthOptions::new(PERSONS, 13, "PHL");
-    let csv = write(&plain, dir.path(), "core.csv");
-    let parquet = write(&plain, dir.path(), "core.parquet");
-    let a = migstat_run(&bin, &csv, dir.path(), "");
-    let b = migstat_run(&bin, &parquet, dir.path(), "");
-    let in_scope = |m: &str| m.split("\"in_scope\"").nth(1).map(|s| s[..20].to_string());
-    assert_eq!(
-        in_scope(&a),
-        in_scope(&b),
-        "CSV and Parquet: the same scope counts"
-    );
-    let mut design = with_design();
-    design.persons = PERSONS;
-    let d = write(&design, dir.path(), "design.parquet");
-    migstat_run(&bin, &d, dir.path(), "\n[design]\nmethod = \"bootstrap\"\n");
-    let t = write(&design, dir.path(), "design.csv");
-    migstat_run(
-        &bin,
-        &t,
-        dir.path(),
-        "\n[design]\nmethod = \"taylor\"\nlonely_psu = \"adjust\"\n",
-    );
 }
