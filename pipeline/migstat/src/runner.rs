@@ -585,23 +585,13 @@ pub fn write_schemas(
     let reference = Reference::bundled()?;
     let structures = Structures::load(&reference)?;
     let message_xsd = format!("{sdmx_schemas}/SDMXMessage.xsd");
-    let observation_level = match layout {
-        sdmx::SchemaLayout::Series => "TIME_PERIOD",
-        sdmx::SchemaLayout::Flat => "AllDimensions",
-    };
     for flow in &reference.registry.dataflows {
         let dsd = structures
             .set
             .data_structure(flow.structure_id())
             .ok_or_else(|| Error::internal(format!("no DSD for {}", flow.id)))?;
         let name = format!("{}.xsd", dsd.id);
-        let dsd_ref = sdmx::StructureRef {
-            agency_id: dsd.agency_id.clone(),
-            id: dsd.id.clone(),
-            version: dsd.version.clone(),
-            kind: sdmx::StructureKind::DataStructure,
-        };
-        let namespace = sdmx::structure_namespace(&dsd_ref, observation_level);
+        let namespace = sdmx::dsd_namespace(dsd, layout);
         let (mut xsd, mut wrapper) = (Vec::new(), Vec::new());
         let written = match version {
             SdmxVersion::V21 => {

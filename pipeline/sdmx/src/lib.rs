@@ -127,8 +127,8 @@ pub use validate::{
     ilo_units, time_period_problem, validate, Problem, DEFAULT_MAX_TEXT_ATTRIBUTE_LENGTH,
 };
 pub use write::{
-    format_double, structure_id, structure_namespace, structure_urn, write_csv_10, write_csv_20,
-    write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
+    dsd_namespace, format_double, structure_id, structure_namespace, structure_urn, write_csv_10,
+    write_csv_20, write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
     write_dsd_schema_30_in_namespace, write_generic_21, write_structure_specific_21,
     write_structure_specific_21_flat, write_structure_specific_30, write_validation_wrapper_21,
     write_validation_wrapper_30, SchemaLayout,

@@ -24,7 +24,7 @@ pub use ss21::{
     write_structure_specific_21_flat, write_structure_specific_30,
 };
 pub use xsd21::{
-    write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
+    dsd_namespace, write_dsd_schema_21, write_dsd_schema_21_in_namespace, write_dsd_schema_30,
     write_dsd_schema_30_in_namespace, write_validation_wrapper_21, write_validation_wrapper_30,
     SchemaLayout,
 };

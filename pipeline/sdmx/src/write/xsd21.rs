@@ -65,14 +65,22 @@ pub fn write_dsd_schema_21<W: Write>(
     layout: SchemaLayout,
     official_xsd_dir: &str,
 ) -> Result<()> {
+    let namespace = dsd_namespace(dsd, layout);
+    write_dsd_schema_21_in_namespace(w, dsd, structures, layout, official_xsd_dir, &namespace)
+}
+
+/// The namespace of a data set that references `dsd` itself, for `layout`
+/// (`urn:…DataStructure=AGENCY:ID(VERSION):ObsLevelDim:TIME_PERIOD`, or
+/// `…:AllDimensions` for the flat layout): the target namespace of the
+/// schemas [`write_dsd_schema_21`] and [`write_dsd_schema_30`] emit.
+pub fn dsd_namespace(dsd: &DataStructure, layout: SchemaLayout) -> String {
     let r = StructureRef {
         agency_id: dsd.agency_id.clone(),
         id: dsd.id.clone(),
         version: dsd.version.clone(),
         kind: StructureKind::DataStructure,
     };
-    let namespace = structure_namespace(&r, layout.dimension_at_observation(dsd));
-    write_dsd_schema_21_in_namespace(w, dsd, structures, layout, official_xsd_dir, &namespace)
+    structure_namespace(&r, layout.dimension_at_observation(dsd))
 }
 
 /// Like [`write_dsd_schema_21`], with an explicit target namespace (e.g. the
@@ -114,13 +122,7 @@ pub fn write_dsd_schema_30<W: Write>(
     layout: SchemaLayout,
     official_xsd_dir: &str,
 ) -> Result<()> {
-    let r = StructureRef {
-        agency_id: dsd.agency_id.clone(),
-        id: dsd.id.clone(),
-        version: dsd.version.clone(),
-        kind: StructureKind::DataStructure,
-    };
-    let namespace = structure_namespace(&r, layout.dimension_at_observation(dsd));
+    let namespace = dsd_namespace(dsd, layout);
     write_dsd_schema_30_in_namespace(w, dsd, structures, layout, official_xsd_dir, &namespace)
 }
 
