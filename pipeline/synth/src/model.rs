@@ -329,6 +329,16 @@ impl Gen<'_, '_> {
     }
 
     /// A code from `table` other than `not_this`, the reporting country and `XXX`.
+    /// A country from `table` other than the reference area.
+    fn pick_foreign(&mut self, table: Table) -> Code {
+        let origin = self.pick_code(table);
+        if origin == self.ctx.ref_area {
+            self.foreign_other(table, origin)
+        } else {
+            origin
+        }
+    }
+
     fn foreign_other(&mut self, table: Table, not_this: Code) -> Code {
         for _ in 0..8 {
             let c = self.pick_code(table);
@@ -615,10 +625,7 @@ impl Gen<'_, '_> {
 
     fn migrant(&mut self, size: u8) {
         let reference = self.ctx.ref_area;
-        let mut origin = self.pick_code(RES_ORIGINS);
-        if origin == reference {
-            origin = self.foreign_other(RES_ORIGINS, reference);
-        }
+        let mut origin = self.pick_foreign(RES_ORIGINS);
         let head_age = 95.min(self.rng.triangular(21.0, 80.0, 32.0) as i64);
         let head_sex = if self.rng.chance(0.62) { b'M' } else { b'F' };
         let arrival_age = self.rng.range(18, head_age.min(50));
@@ -739,10 +746,7 @@ impl Gen<'_, '_> {
 
     fn nonresident(&mut self, size: u8) {
         let reference = self.ctx.ref_area;
-        let mut origin = self.pick_code(NONRES_ORIGINS);
-        if origin == reference {
-            origin = self.foreign_other(NONRES_ORIGINS, reference);
-        }
+        let origin = self.pick_foreign(NONRES_ORIGINS);
         let visitors = self.rng.chance(0.1);
         let derived = self.rng.chance(0.25);
         for _ in 0..size {

@@ -536,6 +536,21 @@ impl<'s> XmlReader<'s> {
         });
     }
 
+    /// Reports an element this reader does not handle and skips its content.
+    fn skip_unsupported(&mut self, e: &Element, depth: usize) {
+        self.issue(
+            e.line,
+            e.position,
+            "",
+            &e.name,
+            format!(
+                "element `{}` is not supported here; its content was skipped",
+                e.name
+            ),
+        );
+        self.skip_below = Some(depth);
+    }
+
     fn fatal_issue(&mut self, line: u64, position: u64, component: &str, message: String) {
         self.issue(line, position, "", component, message);
         self.fatal = true;
@@ -830,19 +845,7 @@ impl<'s> XmlReader<'s> {
                     self.skip_below = Some(depth);
                 }
                 (_, _, "Annotations" | "DataProvider") => self.skip_below = Some(depth),
-                _ => {
-                    self.issue(
-                        e.line,
-                        e.position,
-                        "",
-                        &e.name,
-                        format!(
-                            "element `{}` is not supported here; its content was skipped",
-                            e.name
-                        ),
-                    );
-                    self.skip_below = Some(depth);
-                }
+                _ => self.skip_unsupported(&e, depth),
             }
             return;
         }
@@ -890,19 +893,7 @@ impl<'s> XmlReader<'s> {
             }
             (4 | 5, Ns::Generic, "Value", _) => self.generic_value(e),
             (_, _, "Annotations" | "DataProvider", _) => self.skip_below = Some(depth),
-            _ => {
-                self.issue(
-                    e.line,
-                    e.position,
-                    "",
-                    &e.name,
-                    format!(
-                        "element `{}` is not supported here; its content was skipped",
-                        e.name
-                    ),
-                );
-                self.skip_below = Some(depth);
-            }
+            _ => self.skip_unsupported(&e, depth),
         }
     }
 
