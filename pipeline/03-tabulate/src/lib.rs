@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod cells;
+pub mod engine;
 pub mod exact;
 pub mod plan;
 pub mod precision;
@@ -59,12 +60,13 @@ pub struct TabulateReport {
 
 /// Runs the stage: `run.derived_records()` -> `run.estimates()`.
 pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<TabulateReport> {
+    engine::check(&config.engine, &config.file)?;
     let plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
     let derived = run.derived_records();
     let replicates = query::replicates_in_artefact(&derived)?;
     let pass = query::DesignPass::for_method(config.design.method, replicates);
     precision::check_design(config, replicates)?;
-    let aggregates = query::aggregate(&plan, &derived, pass)?;
+    let aggregates = query::aggregate(&plan, &derived, pass, &config.engine)?;
     let mut report = TabulateReport {
         aggregated_cells: aggregates.cells.len() as u64,
         ..Default::default()

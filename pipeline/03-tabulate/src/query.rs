@@ -29,9 +29,9 @@ use arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Sc
 use datafusion::common::{JoinType, ScalarValue};
 use datafusion::functions_aggregate::expr_fn::{grouping, sum};
 use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr};
-use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use datafusion::prelude::ParquetReadOptions;
 
-use migstat_artefacts::config::VarianceMethod;
+use migstat_artefacts::config::{Engine, VarianceMethod};
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
 use migstat_artefacts::{parquet_io, schema, Error, Result};
 
@@ -109,13 +109,14 @@ pub fn aggregate(
     plan: &TabulationPlan,
     derived_path: &Path,
     pass: DesignPass,
+    engine: &Engine,
 ) -> Result<Aggregates> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("tokio runtime: {e}")))?;
     runtime
-        .block_on(run_query(plan, derived_path, pass))
+        .block_on(run_query(plan, derived_path, pass, engine))
         .map_err(|e| match e {
             datafusion::error::DataFusionError::IoError(io) => Error::io(derived_path, io),
             other => Error::internal(format!("tabulation query: {other}")),
@@ -151,10 +152,9 @@ async fn run_query(
     plan: &TabulationPlan,
     path: &Path,
     pass: DesignPass,
+    engine: &Engine,
 ) -> datafusion::error::Result<Aggregates> {
-    // DATAFUSION_EXECUTION_TARGET_PARTITIONS (set by `migstat --threads`) and the other
-    // DATAFUSION_* variables are honoured; the results do not depend on them (exact sums).
-    let ctx = SessionContext::new_with_config(SessionConfig::from_env()?);
+    let ctx = crate::engine::session(engine).await?;
     let replicates = match pass {
         DesignPass::Replicates(r) => r,
         _ => 0,

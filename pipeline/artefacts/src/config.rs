@@ -27,6 +27,11 @@ pub struct Config {
     pub reliability: Reliability,
     /// Disclosure control on top of the primary frequency rule.
     pub disclosure: Disclosure,
+    /// Where and in how much memory the tabulation runs. Not part of the normalised
+    /// config (nor of its hash): like `--threads`, it changes how a run is computed,
+    /// never its results.
+    #[serde(skip)]
+    pub engine: Engine,
 }
 
 /// How the variance of an estimate is computed (`[design] method`).
@@ -130,7 +135,7 @@ pub struct Reliability {
 }
 
 /// `[disclosure]`
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Disclosure {
     /// Secondary suppression along every additive relation of a dataflow, so that no
@@ -138,6 +143,53 @@ pub struct Disclosure {
     /// the frequency rule alone.
     #[serde(default)]
     pub secondary: bool,
+    /// The (n,k)-dominance rule: a cell is confidential when its `n` largest
+    /// contributions (person weights) make up more than `k` percent of its weighted
+    /// total. Both set, or neither (rule off).
+    #[serde(default)]
+    pub dominance_n: Option<u32>,
+    /// The `k` of the (n,k)-dominance rule, in percent (0 < k <= 100).
+    #[serde(default)]
+    pub dominance_k: Option<f64>,
+}
+
+/// `[engine]` (an extension of the contract): where the tabulation's DataFusion plan runs
+/// and how much memory it may hold before it spills to disk.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Engine {
+    /// `local` (this process), or `ballista://HOST:PORT` (an Apache DataFusion Ballista
+    /// scheduler; needs a binary built with the `ballista` feature). `migstat --engine`
+    /// overrides it.
+    #[serde(default = "default_engine_url")]
+    pub url: String,
+    /// The memory, in MiB, that the tabulation's sorts and aggregations may hold; beyond
+    /// it they spill to disk. `migstat --memory-limit` overrides it.
+    #[serde(default = "default_memory_limit_mib")]
+    pub memory_limit_mib: u64,
+    /// Where spill files go (default: the system's temporary folder).
+    #[serde(default)]
+    pub spill_dir: Option<PathBuf>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            url: default_engine_url(),
+            memory_limit_mib: default_memory_limit_mib(),
+            spill_dir: None,
+        }
+    }
+}
+
+fn default_engine_url() -> String {
+    "local".into()
+}
+
+/// Half of the 1 GiB a modest server can give a run, leaving the rest to the reader's
+/// buffers and the stages around the tabulation.
+fn default_memory_limit_mib() -> u64 {
+    512
 }
 
 /// `[survey]`
@@ -376,6 +428,8 @@ struct RawConfig {
     reliability: Reliability,
     #[serde(default)]
     disclosure: Disclosure,
+    #[serde(default)]
+    engine: Engine,
 }
 
 #[derive(Deserialize)]
@@ -503,6 +557,10 @@ impl Config {
             }
         }
         check_design(&raw.design, file)?;
+        check_disclosure(&raw.disclosure, file)?;
+        check_engine(&raw.engine, file)?;
+        let mut engine = raw.engine;
+        engine.spill_dir = engine.spill_dir.map(|d| folder.join(d));
         Ok(Config {
             file: std::path::absolute(file).map_err(|e| Error::io(file, e))?,
             survey: Survey {
@@ -520,6 +578,7 @@ impl Config {
             design: raw.design,
             reliability: raw.reliability,
             disclosure: raw.disclosure,
+            engine,
         })
     }
 
@@ -527,6 +586,58 @@ impl Config {
     pub fn normalised(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("config serialises")
     }
+}
+
+fn check_disclosure(d: &Disclosure, file: &Path) -> Result<()> {
+    match (d.dominance_n, d.dominance_k) {
+        (None, None) => Ok(()),
+        (Some(n), Some(k)) if n >= 1 && k > 0.0 && k <= 100.0 => Ok(()),
+        (Some(0), _) => Err(Error::config(
+            file,
+            "disclosure.dominance_n = 0: the rule needs at least 1 contribution",
+        )),
+        (Some(_), Some(k)) => Err(Error::config(
+            file,
+            format!("disclosure.dominance_k = {k}: a percentage above 0 and at most 100"),
+        )),
+        (Some(_), None) | (None, Some(_)) => Err(Error::config(
+            file,
+            "disclosure: dominance_n and dominance_k go together (the (n,k)-dominance rule \
+             needs both)",
+        )),
+    }
+}
+
+/// Checks an engine URL: `local` or `ballista://HOST:PORT`.
+pub fn check_engine_url(url: &str) -> std::result::Result<(), String> {
+    if url == "local" {
+        return Ok(());
+    }
+    let Some(address) = url.strip_prefix("ballista://") else {
+        return Err(format!(
+            "{url:?}: expected \"local\" or \"ballista://HOST:PORT\""
+        ));
+    };
+    match address.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(()),
+        _ => Err(format!(
+            "{url:?}: expected ballista://HOST:PORT with a port number, e.g. ballista://localhost:50050"
+        )),
+    }
+}
+
+fn check_engine(e: &Engine, file: &Path) -> Result<()> {
+    check_engine_url(&e.url).map_err(|m| Error::config(file, format!("engine.url = {m}")))?;
+    if e.memory_limit_mib < 16 {
+        return Err(Error::config(
+            file,
+            format!(
+                "engine.memory_limit_mib = {}: at least 16 MiB are needed",
+                e.memory_limit_mib
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_design(d: &Design, file: &Path) -> Result<()> {

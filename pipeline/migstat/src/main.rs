@@ -34,6 +34,15 @@ struct Cli {
     /// No progress output; errors are still written.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Where the tabulation runs: `local`, or `ballista://HOST:PORT` (an Apache DataFusion
+    /// Ballista scheduler; binaries built with the `ballista` feature). Overrides
+    /// `[engine] url`.
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_engine_url)]
+    engine: Option<String>,
+    /// The memory (MiB) the tabulation may hold before spilling to disk. Overrides
+    /// `[engine] memory_limit_mib`.
+    #[arg(long, global = true, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
+    memory_limit: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -201,12 +210,20 @@ fn set_threads(n: u16) {
         .build_global();
 }
 
+fn parse_engine_url(url: &str) -> Result<String, String> {
+    migstat_artefacts::config::check_engine_url(url).map(|()| url.to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     log::init(cli.log_format, cli.quiet);
     if let Some(n) = cli.threads {
         set_threads(n);
     }
+    runner::set_engine_overrides(runner::EngineOverrides {
+        url: cli.engine,
+        memory_limit_mib: cli.memory_limit,
+    });
     let result: Result<(), failure::Failure> = match cli.command {
         Command::Run { config, out, force } => {
             runner::run_all(&config, &out, runner::RunOptions { force })

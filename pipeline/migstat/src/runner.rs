@@ -70,6 +70,22 @@ pub struct RunOptions {
     pub force: bool,
 }
 
+/// Engine settings given on the command line, which win over the config's `[engine]`.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOverrides {
+    /// `--engine`
+    pub url: Option<String>,
+    /// `--memory-limit`
+    pub memory_limit_mib: Option<u64>,
+}
+
+static ENGINE_OVERRIDES: std::sync::OnceLock<EngineOverrides> = std::sync::OnceLock::new();
+
+/// Records the command line's engine settings (once, before any job is loaded).
+pub fn set_engine_overrides(overrides: EngineOverrides) {
+    let _ = ENGINE_OVERRIDES.set(overrides);
+}
+
 /// What a run works with: the config, the reference data and where the microdata are
 /// recorded from.
 pub struct Job {
@@ -82,7 +98,17 @@ pub struct Job {
 impl Job {
     /// Loads and checks the config and the reference data.
     pub fn load(config_path: &Path) -> Result<Job> {
-        let config = Config::load(config_path)?;
+        let mut config = Config::load(config_path)?;
+        if let Some(o) = ENGINE_OVERRIDES.get() {
+            if let Some(url) = &o.url {
+                config.engine.url = url.clone();
+            }
+            if let Some(mib) = o.memory_limit_mib {
+                config.engine.memory_limit_mib = mib;
+            }
+        }
+        // An engine this binary cannot use is a config error before any stage runs.
+        migstat_tabulate::engine::check(&config.engine, &config.file)?;
         let reference = Reference::bundled()?;
         Structures::load(&reference)?.check_ref_area(&config)?;
         Ok(Job { config, reference })

@@ -1,0 +1,80 @@
+//! Where the tabulation's DataFusion plan runs, and in how much memory.
+//!
+//! The plan built in [`crate::query`] is the same whatever runs it:
+//!
+//! - **local** (the default): a [`SessionContext`] in this process whose sorts and
+//!   aggregations draw from a [`FairSpillPool`] of `[engine] memory_limit_mib` and spill to
+//!   disk beyond it (in `[engine] spill_dir`, or the system's temporary folder), so that a
+//!   census of any size is tabulated in bounded memory. The pool is *fair*: every
+//!   spilling operator of the plan gets an equal share, so one grouping-sets aggregate
+//!   cannot starve the others.
+//! - **ballista** (`ballista://HOST:PORT`, binaries built with the `ballista` feature):
+//!   the same plan sent to an Apache DataFusion Ballista scheduler, for the census that
+//!   outgrows one machine.
+
+use std::sync::Arc;
+
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use migstat_artefacts::config::Engine;
+
+/// Bytes in a MiB.
+const MIB: u64 = 1024 * 1024;
+
+/// The session the tabulation runs in, as `[engine]` (and the command line) says.
+pub async fn session(engine: &Engine) -> Result<SessionContext> {
+    if engine.url == "local" {
+        return local_session(engine);
+    }
+    remote_session(engine).await
+}
+
+/// This process, with a bounded memory pool that spills to disk.
+fn local_session(engine: &Engine) -> Result<SessionContext> {
+    // DATAFUSION_EXECUTION_TARGET_PARTITIONS (set by `migstat --threads`) and the other
+    // DATAFUSION_* variables are honoured; the results do not depend on them (exact sums).
+    let config = SessionConfig::from_env()?;
+    let bytes = usize::try_from(engine.memory_limit_mib.saturating_mul(MIB))
+        .map_err(|_| DataFusionError::Configuration("engine.memory_limit_mib too large".into()))?;
+    let mode = match &engine.spill_dir {
+        Some(dir) => DiskManagerMode::Directories(vec![dir.clone()]),
+        None => DiskManagerMode::OsTmpDirectory,
+    };
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_pool(Arc::new(FairSpillPool::new(bytes)))
+        .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(mode))
+        .build_arc()?;
+    Ok(SessionContext::new_with_config_rt(config, runtime))
+}
+
+/// Checks, before any work, that this binary can run on the engine the config names.
+pub fn check(engine: &Engine, config_file: &std::path::Path) -> migstat_artefacts::Result<()> {
+    if engine.url != "local" && !cfg!(feature = "ballista") {
+        return Err(migstat_artefacts::Error::config(
+            config_file,
+            format!(
+                "engine {}: this migstat was built without Ballista support \
+                 (build it with `cargo build --release --features ballista`)",
+                engine.url
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "ballista"))]
+async fn remote_session(engine: &Engine) -> Result<SessionContext> {
+    Err(DataFusionError::Configuration(format!(
+        "engine {}: this migstat was built without Ballista support",
+        engine.url
+    )))
+}
+
+#[cfg(feature = "ballista")]
+async fn remote_session(engine: &Engine) -> Result<SessionContext> {
+    crate::ballista::remote_session(engine).await
+}
