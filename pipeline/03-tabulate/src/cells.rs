@@ -44,6 +44,9 @@ pub struct CellEstimate {
     pub n: i64,
     /// Standard error, CV and interval, when the design allows them.
     pub precision: Option<Precision>,
+    /// Whether the (n,k)-dominance rule makes it confidential (its numerator's, or for a
+    /// rate also its denominator's, largest contributions exceed `k` percent).
+    pub dominated: bool,
     /// The status decision.
     pub reason: Reason,
 }
@@ -74,6 +77,16 @@ pub fn estimates(
             let key = cell_key(plan, &flow.breakdowns, &combo);
             let totals = aggregates.cells.get(&key).unwrap_or(&empty);
             let (num, n_num) = plan.sum(totals, &measure.numerator);
+            let dominated_sum = |statuses: &[String], total: i128| match (
+                config.disclosure.dominance_n,
+                config.disclosure.dominance_k,
+            ) {
+                (Some(_), Some(k)) => {
+                    crate::dominance::dominated(&plan.largest(totals, statuses), total, k)
+                }
+                _ => false,
+            };
+            let mut dominated = dominated_sum(&measure.numerator, num);
             let (estimate, n, denominator) = match &measure.denominator {
                 None => (
                     ratio_to_f64(num, unit_of_one_person, unit.power_of_ten),
@@ -82,6 +95,7 @@ pub fn estimates(
                 ),
                 Some(den_statuses) => {
                     let (den, n_den) = plan.sum(totals, den_statuses);
+                    dominated |= dominated_sum(den_statuses, den);
                     if den == 0 {
                         report.rates_without_denominator += 1;
                         continue;
@@ -98,6 +112,7 @@ pub fn estimates(
                 estimate,
                 n,
                 precision,
+                dominated,
                 reason: Reason::Published,
             });
         }
@@ -115,6 +130,7 @@ pub fn estimates(
                     cv_percent: cell.precision.as_ref().and_then(|p| p.cv_percent),
                     is_count: measure.denominator.is_none(),
                     secondary: secondary.contains(&i),
+                    dominated: cell.dominated,
                 },
                 &config.quality,
                 &config.reliability,

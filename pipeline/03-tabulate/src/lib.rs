@@ -22,7 +22,10 @@
 //!    [`exact`] turns exact decimal ratios into the double nearest to them.
 #![deny(missing_docs)]
 
+#[cfg(feature = "ballista")]
+mod ballista;
 pub mod cells;
+pub mod dominance;
 pub mod engine;
 pub mod exact;
 pub mod plan;
@@ -61,7 +64,8 @@ pub struct TabulateReport {
 /// Runs the stage: `run.derived_records()` -> `run.estimates()`.
 pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<TabulateReport> {
     engine::check(&config.engine, &config.file)?;
-    let plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
+    let mut plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
+    plan.largest_contributions = config.disclosure.dominance_n.map(|n| n as usize);
     let derived = run.derived_records();
     let replicates = query::replicates_in_artefact(&derived)?;
     let pass = query::DesignPass::for_method(config.design.method, replicates);

@@ -45,6 +45,9 @@ pub struct TabulationPlan {
     pub grouping_sets: Vec<Vec<String>>,
     /// The labour force statuses whose weights and records are summed.
     pub statuses: Vec<Status>,
+    /// How many of the largest contributions (person weights) each cell keeps, per
+    /// status, for the (n,k)-dominance rule (`[disclosure] dominance_n`); `None`: none.
+    pub largest_contributions: Option<usize>,
 }
 
 impl TabulationPlan {
@@ -121,6 +124,7 @@ impl TabulationPlan {
             dimensions,
             grouping_sets,
             statuses,
+            largest_contributions: None,
         })
     }
 
@@ -140,6 +144,20 @@ impl TabulationPlan {
             .fold((0, 0), |(w, n), i| {
                 (w + totals.weights[i], n + totals.records[i])
             })
+    }
+
+    /// The largest contributions to `statuses` together in a cell (at most
+    /// `largest_contributions` of them, largest first).
+    pub fn largest(&self, totals: &crate::query::Totals, statuses: &[String]) -> Vec<i128> {
+        if totals.largest.is_empty() {
+            return Vec::new();
+        }
+        crate::dominance::merge_largest(
+            statuses
+                .iter()
+                .map(|s| totals.largest[self.status_index(s)].as_slice()),
+            self.largest_contributions.unwrap_or(0),
+        )
     }
 
     /// The position of a status among the plan's statuses.

@@ -19,22 +19,20 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use arrow::array::{
-    Array, ArrayRef, AsArray, Int32Array, RecordBatch, RecordBatchReader, StringArray,
-};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, RecordBatchReader, StringArray};
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
+use arrow::datatypes::{DataType, Decimal128Type, Int32Type, Int64Type};
 use datafusion::common::{JoinType, ScalarValue};
 use datafusion::functions_aggregate::expr_fn::{grouping, sum};
-use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr};
-use datafusion::prelude::ParquetReadOptions;
+use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr, LogicalPlanBuilder};
+use datafusion::prelude::{DataFrame, ParquetReadOptions, SessionContext};
 
 use migstat_artefacts::config::{Engine, VarianceMethod};
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
 use migstat_artefacts::{parquet_io, schema, Error, Result};
 
+use crate::dominance::LargestValues;
 use crate::plan::{DimensionKind, TabulationPlan};
 
 /// What the design asks the pass to carry besides point estimates.
@@ -68,10 +66,14 @@ pub struct Totals {
     pub records: Vec<i64>,
     /// Per plan status, per replicate: the sum of in-scope replicate weights (10^-9).
     pub replicates: Vec<Vec<i128>>,
+    /// Per plan status: the largest in-scope weights (10^-9), largest first, at most
+    /// `plan.largest_contributions` of them (empty when the plan keeps none).
+    pub largest: Vec<Vec<i128>>,
 }
 
 impl Totals {
-    fn add(&mut self, other: &Totals) {
+    /// Adds `other` in; the largest contributions keep the `largest_n` largest.
+    fn add(&mut self, other: &Totals, largest_n: usize) {
         if self.weights.is_empty() {
             *self = other.clone();
             return;
@@ -86,6 +88,9 @@ impl Totals {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
+        }
+        for (a, b) in self.largest.iter_mut().zip(&other.largest) {
+            *a = crate::dominance::merge_largest([a.as_slice(), b.as_slice()], largest_n);
         }
     }
 }
@@ -137,12 +142,23 @@ fn records_column(i: usize) -> String {
 fn replicate_sum_column(i: usize, r: usize) -> String {
     format!("rw_{i}_{r}")
 }
+fn largest_column(i: usize, rank: usize) -> String {
+    format!("largest_{i}_{rank}")
+}
 fn grouping_column(dim: &str) -> String {
     format!("grouping_{}", dim.to_lowercase())
 }
 /// Internal column names are lower case: DataFusion normalises unquoted names in joins.
 fn banded_value_column(dim: &str) -> String {
     format!("{}_value", dim.to_lowercase())
+}
+/// The column a dimension's person-level value has before the band join: the dimension
+/// id itself for a categorical one, its value column for a banded one.
+fn person_column(dim: &crate::plan::PlanDimension) -> String {
+    match dim.kind {
+        DimensionKind::Categorical { .. } => dim.id.clone(),
+        DimensionKind::Banded { .. } => banded_value_column(&dim.id),
+    }
 }
 const STRATUM: &str = "design_stratum";
 const PSU: &str = "design_psu";
@@ -172,11 +188,7 @@ async fn run_query(
     let zero_weight = lit(ScalarValue::Decimal128(Some(0), 38, WEIGHT_SCALE as i8));
     let mut projection: Vec<Expr> = Vec::new();
     for dim in &plan.dimensions {
-        let person_column = match dim.kind {
-            DimensionKind::Categorical { .. } => dim.id.clone(),
-            DimensionKind::Banded { .. } => banded_value_column(&dim.id),
-        };
-        projection.push(ident(dim.column.as_str()).alias(person_column));
+        projection.push(ident(dim.column.as_str()).alias(person_column(dim)));
     }
     for (i, status) in plan.statuses.iter().enumerate() {
         let counted = ident(derived::IN_SCOPE).and(ident(derived::LFS).eq(lit(status.as_str())));
@@ -208,7 +220,45 @@ async fn run_query(
                 .alias(DESIGN_RECORDS),
         );
     }
-    let mut rows = persons.select(projection)?;
+    let rows = persons.select(projection)?;
+
+    // Pre-aggregation: one row per distinct person key (every dimension's person-level
+    // value, and the PSU with Taylor) before the band join and the grouping sets. Sums of
+    // sums are the same exact decimals, so the cells do not change; the join and the
+    // grouping sets then see thousands of rows instead of one (or, joined to overlapping
+    // age bands, four) per person.
+    let mut keys: Vec<Expr> = plan
+        .dimensions
+        .iter()
+        .map(|dim| ident(person_column(dim)))
+        .collect();
+    if pass == DesignPass::PsuTotals {
+        keys.push(ident(STRATUM));
+        keys.push(ident(PSU));
+    }
+    let mut partial_sums = Vec::new();
+    for i in 0..plan.statuses.len() {
+        partial_sums.push(sum(ident(weight_column(i))).alias(weight_column(i)));
+        partial_sums.push(sum(ident(records_column(i))).alias(records_column(i)));
+        for r in 1..=replicates {
+            partial_sums
+                .push(sum(ident(replicate_sum_column(i, r))).alias(replicate_sum_column(i, r)));
+        }
+    }
+    if pass == DesignPass::PsuTotals {
+        partial_sums.push(sum(ident(DESIGN_RECORDS)).alias(DESIGN_RECORDS));
+    }
+    let largest_n = plan.largest_contributions.unwrap_or(0);
+    for i in 0..plan.statuses.len() {
+        for rank in 1..=largest_n {
+            partial_sums.push(
+                LargestValues::udaf(largest_n, rank, 1)
+                    .call(vec![ident(weight_column(i))])
+                    .alias(largest_column(i, rank)),
+            );
+        }
+    }
+    let mut rows = rows.aggregate(keys, partial_sums)?;
 
     // Each banded dimension: join its membership table (value -> every band containing
     // it). The small table is the build side; with Taylor variance persons outside every
@@ -219,10 +269,10 @@ async fn run_query(
     };
     for dim in &plan.dimensions {
         if let DimensionKind::Banded { bands } = &dim.kind {
-            let membership = band_membership(&dim.id, bands)?;
+            let membership = band_membership(&ctx, &dim.id, bands)?;
             let value = banded_value_column(&dim.id);
             let member_value = format!("{value}_member");
-            rows = ctx.read_batch(membership)?.join(
+            rows = membership.join(
                 rows,
                 join_type,
                 &[member_value.as_str()],
@@ -253,6 +303,18 @@ async fn run_query(
                 .push(sum(ident(replicate_sum_column(i, r))).alias(replicate_sum_column(i, r)));
         }
     }
+    for i in 0..plan.statuses.len() {
+        let partial: Vec<Expr> = (1..=largest_n)
+            .map(|rank| ident(largest_column(i, rank)))
+            .collect();
+        for rank in 1..=largest_n {
+            aggregates.push(
+                LargestValues::udaf(largest_n, rank, largest_n)
+                    .call(partial.clone())
+                    .alias(largest_column(i, rank)),
+            );
+        }
+    }
     for dim in &plan.dimensions {
         aggregates.push(grouping(ident(dim.id.as_str())).alias(grouping_column(&dim.id)));
     }
@@ -266,7 +328,7 @@ async fn run_query(
 
     let mut out = Aggregates::default();
     for batch in &batches {
-        read_rows(plan, batch, pass, replicates, &mut out)?;
+        read_rows(plan, batch, pass, replicates, largest_n, &mut out)?;
     }
     out.design_psus.sort();
     Ok(out)
@@ -277,31 +339,34 @@ fn replicates_of(path: &Path) -> datafusion::error::Result<usize> {
         .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))
 }
 
-/// One row per (value, band) for every value 0..=130 a band contains.
+/// One row per (value, band) for every value 0..=130 a band contains: (Int32, Utf8), both
+/// non-null. A VALUES plan, not an in-memory table, because a plan that carries its rows
+/// can be sent to a Ballista cluster (`crate::ballista`) and an in-memory table cannot.
 fn band_membership(
+    ctx: &SessionContext,
     dim: &str,
     bands: &[migstat_artefacts::reference::AgeBand],
-) -> datafusion::error::Result<RecordBatch> {
-    let mut values = Vec::new();
-    let mut codes = Vec::new();
-    for age in 0..=130 {
+) -> datafusion::error::Result<DataFrame> {
+    let mut rows = Vec::new();
+    for age in 0..=130i32 {
         for band in bands.iter().filter(|b| b.contains(age)) {
-            values.push(age);
-            codes.push(band.code.clone());
+            rows.push(vec![lit(age), lit(band.code.as_str())]);
         }
     }
+    if rows.is_empty() {
+        return Err(datafusion::error::DataFusionError::Plan(format!(
+            "dimension {dim}: no age band contains any age from 0 to 130"
+        )));
+    }
     let value_name = format!("{}_member", banded_value_column(dim));
-    let schema = Arc::new(Schema::new(vec![
-        Field::new(value_name, DataType::Int32, false),
-        Field::new(dim, DataType::Utf8, false),
-    ]));
-    Ok(RecordBatch::try_new(
-        schema,
-        vec![
-            Arc::new(Int32Array::from(values)) as ArrayRef,
-            Arc::new(StringArray::from(codes)) as ArrayRef,
-        ],
-    )?)
+    // VALUES names its columns column1, column2, ...
+    let plan = LogicalPlanBuilder::values(rows)?
+        .project(vec![
+            ident("column1").alias(value_name),
+            ident("column2").alias(dim),
+        ])?
+        .build()?;
+    Ok(DataFrame::new(ctx.state(), plan))
 }
 
 fn read_rows(
@@ -309,6 +374,7 @@ fn read_rows(
     batch: &RecordBatch,
     pass: DesignPass,
     replicates: usize,
+    largest_n: usize,
     out: &mut Aggregates,
 ) -> datafusion::error::Result<()> {
     let column = |name: &str| -> datafusion::error::Result<&ArrayRef> {
@@ -338,6 +404,14 @@ fn read_rows(
                 .push(column(&replicate_sum_column(i, r))?.as_primitive::<Decimal128Type>());
         }
         replicate_sums.push(per_replicate);
+    }
+    let mut largest = Vec::new();
+    for i in 0..n_status {
+        let mut ranks = Vec::new();
+        for rank in 1..=largest_n {
+            ranks.push(column(&largest_column(i, rank))?.as_primitive::<Decimal128Type>());
+        }
+        largest.push(ranks);
     }
     let design = match pass {
         DesignPass::PsuTotals => Some((
@@ -397,8 +471,21 @@ fn read_rows(
                 .iter()
                 .map(|per| per.iter().map(|a| decimal(a, row)).collect())
                 .collect(),
+            largest: largest
+                .iter()
+                .map(|ranks| {
+                    ranks
+                        .iter()
+                        .filter(|a| a.is_valid(row))
+                        .map(|a| a.value(row))
+                        .collect()
+                })
+                .collect(),
         };
-        out.cells.entry(key.clone()).or_default().add(&totals);
+        out.cells
+            .entry(key.clone())
+            .or_default()
+            .add(&totals, largest_n);
         if let Some(id) = psu {
             if totals.weights.iter().any(|w| *w != 0) {
                 out.by_psu.entry(key).or_default().insert(id, totals);

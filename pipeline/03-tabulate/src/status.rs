@@ -5,6 +5,9 @@
 //!
 //! 1. n = 0: a real zero, published (contract §5);
 //! 2. 0 < n < `[quality] suppress_below_n`: confidential, `C` (primary, contract §5);
+//!    then, when `[disclosure] dominance_n` and `dominance_k` are set, a cell whose
+//!    `n` largest contributions exceed `k` percent of it: confidential, `C` (primary,
+//!    the (n,k)-dominance rule, [`crate::dominance`]);
 //! 3. chosen by secondary suppression: confidential, `C`;
 //! 4. `[reliability]` suppression: n < `min_n`, CV > `cv_suppress`, or a count below
 //!    `limit_a` thousand: not published at all;
@@ -23,6 +26,8 @@ pub enum Reason {
     Zero,
     /// `C` by the frequency rule.
     PrimaryConfidential,
+    /// `C` by the (n,k)-dominance rule.
+    PrimaryDominance,
     /// `C` to protect another confidential cell.
     SecondaryConfidential,
     /// Not published: fewer records than `min_n`.
@@ -46,6 +51,7 @@ impl Reason {
             Reason::Published => "PUBLISHED",
             Reason::Zero => "ZERO",
             Reason::PrimaryConfidential => "PRIMARY_CONFIDENTIAL",
+            Reason::PrimaryDominance => "PRIMARY_DOMINANCE",
             Reason::SecondaryConfidential => "SECONDARY_CONFIDENTIAL",
             Reason::SuppressedMinN => "SUPPRESSED_MIN_N",
             Reason::SuppressedCv => "SUPPRESSED_CV",
@@ -59,7 +65,9 @@ impl Reason {
     /// The SDMX `OBS_STATUS` of the cell.
     pub fn obs_status(self) -> Option<&'static str> {
         match self {
-            Reason::PrimaryConfidential | Reason::SecondaryConfidential => Some("C"),
+            Reason::PrimaryConfidential
+            | Reason::PrimaryDominance
+            | Reason::SecondaryConfidential => Some("C"),
             Reason::UnreliableN | Reason::UnreliableCv | Reason::UnreliableLimitB => Some("U"),
             _ => None,
         }
@@ -73,9 +81,9 @@ impl Reason {
         )
     }
 
-    /// Whether the cell is primary-confidential.
+    /// Whether the cell is primary-confidential (by frequency or by dominance).
     pub fn is_primary(self) -> bool {
-        self == Reason::PrimaryConfidential
+        matches!(self, Reason::PrimaryConfidential | Reason::PrimaryDominance)
     }
 }
 
@@ -92,6 +100,8 @@ pub struct CellFacts {
     pub is_count: bool,
     /// Chosen by secondary suppression.
     pub secondary: bool,
+    /// Its largest contributions exceed the (n,k)-dominance limit.
+    pub dominated: bool,
 }
 
 /// Decides a cell's status; see the module documentation for the order of the rules.
@@ -102,6 +112,9 @@ pub fn decide(facts: &CellFacts, quality: &Quality, reliability: &Reliability) -
     }
     if n < quality.suppress_below_n {
         return Reason::PrimaryConfidential;
+    }
+    if facts.dominated {
+        return Reason::PrimaryDominance;
     }
     if facts.secondary {
         return Reason::SecondaryConfidential;
@@ -147,6 +160,7 @@ mod tests {
             cv_percent: None,
             is_count: true,
             secondary: false,
+            dominated: false,
         }
     }
 
@@ -178,6 +192,31 @@ mod tests {
         assert_eq!(
             decide(&f, &CONTRACT, &strict),
             Reason::SecondaryConfidential
+        );
+    }
+
+    #[test]
+    fn a_dominated_cell_is_primary_confidential_after_the_frequency_rule() {
+        let none = Reliability::default();
+        let dominated = |n| CellFacts {
+            dominated: true,
+            ..facts(n)
+        };
+        assert_eq!(
+            decide(&dominated(2), &CONTRACT, &none),
+            Reason::PrimaryConfidential
+        );
+        let r = decide(&dominated(50), &CONTRACT, &none);
+        assert_eq!(r, Reason::PrimaryDominance);
+        assert_eq!(r.obs_status(), Some("C"));
+        assert!(r.is_primary());
+        let secondary_too = CellFacts {
+            secondary: true,
+            ..dominated(50)
+        };
+        assert_eq!(
+            decide(&secondary_too, &CONTRACT, &none),
+            Reason::PrimaryDominance
         );
     }
 
