@@ -1,5 +1,5 @@
 //! The stage itself: source → validation (in parallel) → duplicates → core.parquet,
-//! the three overlapping on their own threads.
+//! overlapping ([`migstat_artefacts::overlap`]).
 
 use std::fs;
 use std::io::ErrorKind;
@@ -8,15 +8,15 @@ use std::path::Path;
 use migstat_artefacts::config::Config;
 use migstat_artefacts::error::InputError;
 use migstat_artefacts::layout::RunDir;
+use migstat_artefacts::overlap;
 use migstat_artefacts::parquet_io::ParquetSink;
 use migstat_artefacts::reference::Reference;
 use migstat_artefacts::rejects::{write_rejects_csv, Reject};
 use migstat_artefacts::{Error, Result};
-use rayon::prelude::*;
 
 use crate::duplicates::SeenIds;
 use crate::layout::{Layout, SurveyRef};
-use crate::source::{file_reject, RawBatch, Source};
+use crate::source::{file_reject, Source};
 use crate::validate::{sort_in_file_order, Validated, Validator};
 use crate::{rules, IngestReport};
 
@@ -44,70 +44,29 @@ pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Resul
     );
     let sink = ParquetSink::create(&run.core_records(), validator.schema())?;
 
-    // Three stages at once, so that reading, checking and writing overlap:
-    //   reader thread:  the file, batch by batch (the format's own checks)
-    //   this thread:    the value rules, on as many batches at a time as there are
-    //                   rayon threads (in parallel)
-    //   writer thread:  the duplicate check (global, in file order) and core.parquet
-    // The channels are bounded, so memory stays bounded by a few batches per stage plus
-    // the set of ids, whatever the size of the file.
-    let group = rayon::current_num_threads().max(1);
-    let (source, written) = std::thread::scope(|scope| -> Result<_> {
-        let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<RawBatch>(group);
-        let reader = scope.spawn(move || -> Result<Source> {
-            while let Some(batch) = source.next_batch()? {
-                if raw_tx.send(batch).is_err() {
-                    break; // the checking side stopped on an error of its own
+    // Reading, the value rules (in parallel) and the duplicate check with the writing
+    // overlap (migstat_artefacts::overlap); the duplicate check is global, so it runs
+    // with the writer, in file order.
+    let mut sink = Some(sink);
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut seen = SeenIds::default();
+    overlap::run(
+        || source.next_batch(),
+        |batch| validator.validate(batch),
+        |mut v: Validated| {
+            v.rejects.extend(seen.check(&v.batch, &v.lines, &file));
+            if v.rejects.is_empty() {
+                if let Some(sink) = sink.as_mut() {
+                    sink.write(&v.batch)?;
                 }
+            } else {
+                sort_in_file_order(&mut v.rejects, validator.names());
+                rejects.append(&mut v.rejects);
+                sink = None; // dropping the sink removes its temporary file
             }
-            Ok(source)
-        });
-        let (checked_tx, checked_rx) = std::sync::mpsc::sync_channel::<Validated>(group);
-        let file = &file;
-        let names = validator.names();
-        let writer = scope.spawn(move || -> Result<(Option<ParquetSink>, Vec<Reject>)> {
-            let mut sink = Some(sink);
-            let mut rejects: Vec<Reject> = Vec::new();
-            let mut seen = SeenIds::default();
-            for mut v in checked_rx {
-                v.rejects.extend(seen.check(&v.batch, &v.lines, file));
-                if v.rejects.is_empty() {
-                    if let Some(sink) = sink.as_mut() {
-                        sink.write(&v.batch)?;
-                    }
-                } else {
-                    sort_in_file_order(&mut v.rejects, names);
-                    rejects.append(&mut v.rejects);
-                    sink = None; // dropping the sink removes its temporary file
-                }
-            }
-            Ok((sink, rejects))
-        });
-        let checked = (|| -> Result<()> {
-            loop {
-                let raw: Vec<RawBatch> = raw_rx.iter().take(group).collect();
-                if raw.is_empty() {
-                    return Ok(());
-                }
-                let validated: Vec<Validated> = raw
-                    .into_par_iter()
-                    .map(|batch| validator.validate(batch))
-                    .collect::<Result<_>>()?;
-                for v in validated {
-                    if checked_tx.send(v).is_err() {
-                        return Ok(()); // the writer stopped: its error is reported below
-                    }
-                }
-            }
-        })();
-        drop(checked_tx);
-        drop(raw_rx);
-        let written = writer.join().expect("the writer thread does not panic");
-        let source = reader.join().expect("the reader thread does not panic");
-        checked?;
-        Ok((source?, written?))
-    })?;
-    let (sink, mut rejects) = written;
+            Ok(())
+        },
+    )?;
 
     if source.rows_read() == 0 {
         rejects.push(file_reject(

@@ -28,6 +28,20 @@
 //! | [`place_of_birth`] | CL_CBR native-born / foreign-born / unknown | `cbr` |
 //! | [`citizenship`] | CL_CCT citizen / non-citizen / unknown | `cct` |
 //! | [`sex`] | CL_SEX | `sex` |
+//! | [`education`] | CL_EDU aggregate levels (from ISCED 2011) | `edu` |
+//! | [`economic_activity`] | CL_ECO ISIC Rev.4 section of the employed | `eco` |
+//! | [`occupation`] | CL_OCU ISCO-08 major group of the employed | `ocu` |
+//! | [`status_in_employment`] | CL_STE ICSE-93 group of the employed | `ste` |
+//! | [`country_detail`] | CL_CBR country of birth of the foreign-born, CL_CCT country of citizenship of non-citizens | `cbr_country`, `cct_country` |
+//! | [`usual_residence`] | usual residence by `[concepts] residence_rule` (roster, UN P&R Rev.3 option A or B); the scope reads it | `usual_resident`, `residence_basis` |
+//! | [`migrant_workers`] | non-resident foreign workers (group b) and their kind; international migrant workers, resident and not | `residence_status`, `nonresident_foreign_worker`, `nonresident_worker_type`, `international_migrant_worker_cbr`, `_cct` |
+//! | [`duration_of_residence`] | years since arrival and their band, recent immigrants, reason for migration, recent for-work immigrants | `years_since_arrival`, `duration_approximate`, `residence_duration`, `migration_reason`, `recent_immigrant`, `recent_for_work_immigrant` |
+//! | [`return_migration`] | return international migrants and return migrant workers | `years_since_return`, `return_migrant`, `return_migrant_worker` |
+//!
+//! The populations of the migration concepts (`nonresident_foreign_worker`, ...,
+//! `return_migrant_worker`) are nullable Booleans: null means *not measured* (the source
+//! did not state what the concept needs), so that tabulate publishes a dataflow that
+//! `requires` a population only when some record measured it. [`migration`] applies them.
 //!
 //! [`record`] applies them to a batch of core records; [`run`] streams the whole file.
 //!
@@ -40,23 +54,65 @@
 #![deny(missing_docs)]
 
 pub mod citizenship;
+pub mod country_detail;
+pub mod duration_of_residence;
+pub mod economic_activity;
+pub mod education;
 pub mod labour_force_status;
+pub mod migrant_workers;
+mod migration;
+pub mod occupation;
 pub mod place_of_birth;
 pub mod record;
+pub mod return_migration;
 pub mod scope;
 pub mod sex;
+pub mod status_in_employment;
+pub mod usual_residence;
 
 use std::collections::BTreeMap;
 
 use arrow::array::{RecordBatch, RecordBatchReader};
+use migstat_artefacts::concepts::Concepts;
 use migstat_artefacts::config::Config;
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::parquet_io::{self, ParquetSink};
 use migstat_artefacts::schema::{self, Scope};
 use migstat_artefacts::{Error, Result};
-use rayon::prelude::*;
 
 pub use record::derive_batch;
+
+/// What the derivation depends on besides the records: the survey's country and
+/// reference year, and the parameters of the 2018 ICLS concepts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// ISO alpha-3 of the reporting country (`survey.ref_area`).
+    pub ref_area: String,
+    /// The year of `survey.time_period`: durations of residence are counted to it.
+    pub reference_year: i32,
+    /// `[concepts]`.
+    pub concepts: Concepts,
+}
+
+impl Params {
+    /// A survey of `ref_area` in `reference_year`, with the default `[concepts]`.
+    pub fn new(ref_area: &str, reference_year: i32) -> Params {
+        Params {
+            ref_area: ref_area.to_string(),
+            reference_year,
+            concepts: Concepts::default(),
+        }
+    }
+
+    /// The parameters of a run's config.
+    pub fn of(config: &Config) -> Params {
+        Params {
+            ref_area: config.survey.ref_area.clone(),
+            reference_year: config.survey.time_period.year,
+            concepts: config.concepts.clone(),
+        }
+    }
+}
 
 /// What the derive stage did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +129,11 @@ pub struct DeriveReport {
     /// In-scope records classified OLF by rule 7 with no item of the LF block answered at
     /// all: the residual of icls-concepts.md §2.2 rule 11, reported, not imputed.
     pub lfs_residual: u64,
+    /// The migration concepts, every key listed: records by what decided their usual
+    /// residence (`residence_basis.<CODE>`), persons in each population
+    /// (`population.<column>`), and durations of residence from the year of arrival
+    /// alone (`duration.approximate`) or reported (`duration.reported`).
+    pub migration: BTreeMap<String, u64>,
 }
 
 impl Default for DeriveReport {
@@ -85,6 +146,7 @@ impl Default for DeriveReport {
                 .map(|r| (r, 0))
                 .collect(),
             lfs_residual: 0,
+            migration: migration::MigrationCounts::default().into_map(),
         }
     }
 }
@@ -101,10 +163,14 @@ impl DeriveReport {
             *self.by_lfs_rule.entry(*k).or_default() += v;
         }
         self.lfs_residual += other.lfs_residual;
+        for (k, v) in &other.migration {
+            *self.migration.entry(k.clone()).or_default() += v;
+        }
     }
 
     /// The counts as flat named counts, for the manifest's stage record: `rows`,
-    /// `in_scope`, `scope.<CODE>`, `lfs_rule.<n>`, `lfs_residual`.
+    /// `in_scope`, `scope.<CODE>`, `lfs_rule.<n>`, `lfs_residual`, and the migration
+    /// counts (`residence_basis.<CODE>`, `population.<column>`, `duration.*`).
     pub fn counts(&self) -> BTreeMap<String, u64> {
         let mut counts = BTreeMap::from([
             ("rows".to_string(), self.rows),
@@ -121,15 +187,16 @@ impl DeriveReport {
                 .iter()
                 .map(|(k, v)| (format!("lfs_rule.{k}"), *v)),
         );
+        counts.extend(self.migration.iter().map(|(k, v)| (k.clone(), *v)));
         counts
     }
 }
 
 /// Reads `run.core_records()`, writes `run.derived_records()` (schema
 /// [`schema::derived_record()`] with the core record's replicate weights), batch by batch
-/// in bounded memory, for the survey's `config.survey.ref_area`.
+/// in bounded memory, for the survey of `config` ([`Params::of`]).
 pub fn run(config: &Config, run: &RunDir) -> Result<DeriveReport> {
-    let ref_area = config.survey.ref_area.as_str();
+    let params = Params::of(config);
     let input = run.core_records();
     let mut reader = parquet_io::read(&input)?;
     let replicates = schema::replicates_in(&reader.schema());
@@ -139,29 +206,21 @@ pub fn run(config: &Config, run: &RunDir) -> Result<DeriveReport> {
     let mut sink = ParquetSink::create(&run.derived_records(), derived)?;
     let mut report = DeriveReport::default();
 
-    // Derive up to one batch per thread at a time; `collect` keeps input order. Measured
-    // on 1M rows, 2 cores, dev profile: 1.05 s with one thread, 0.85 s with two (reading
-    // alone 0.15 s). Not measured in release, where the per-row work is cheaper and the
-    // gain is likely smaller; the cost is one batch of memory per thread.
-    let chunk = rayon::current_num_threads().max(1);
-    loop {
-        let batches: Vec<RecordBatch> = reader
-            .by_ref()
-            .take(chunk)
-            .collect::<Result<_, _>>()
-            .map_err(|e| Error::io(&input, std::io::Error::other(e)))?;
-        if batches.is_empty() {
-            break;
-        }
-        let derived: Vec<(RecordBatch, DeriveReport)> = batches
-            .par_iter()
-            .map(|b| derive_batch(b, ref_area))
-            .collect::<Result<_>>()?;
-        for (batch, counts) in &derived {
-            sink.write(batch)?;
-            report.add(counts);
-        }
-    }
+    // Reading, deriving (one batch per rayon thread at a time) and writing overlap
+    // (migstat_artefacts::overlap); batches are written in input order.
+    migstat_artefacts::overlap::run(
+        || {
+            reader
+                .next()
+                .transpose()
+                .map_err(|e| Error::io(&input, std::io::Error::other(e)))
+        },
+        |batch| derive_batch(&batch, &params),
+        |(batch, counts): (RecordBatch, DeriveReport)| {
+            report.add(&counts);
+            sink.write(&batch)
+        },
+    )?;
 
     sink.finish()?;
     Ok(report)

@@ -17,10 +17,12 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod concepts;
 pub mod config;
 pub mod error;
 pub mod layout;
 pub mod manifest;
+pub mod overlap;
 pub mod parquet_io;
 pub mod reference;
 pub mod registry;
