@@ -1,7 +1,7 @@
 # migstat: the two commands of the README, and a few more.
 #   make run    the main job on the bundled LFS fixture, into out/
 #   make test   every test, installing what the tests need (xmllint, Python readers)
-#   make bench  release build, timed runs on 1,000,000 synthetic persons
+#   make bench  release build, timed runs on 1,000,000 and 10,000,000 synthetic persons
 #   make fuzz   cargo-fuzz on the CSV and Parquet ingest and the SDMX reader, FUZZ_SECONDS
 #               each (not part of `make test`; needs cargo-fuzz, installed if missing)
 
@@ -13,7 +13,7 @@ VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build run test test-rust test-python deps lint bench fuzz clean
+.PHONY: all build run test test-rust test-ballista test-python deps lint bench fuzz clean
 
 all: build
 
@@ -24,10 +24,24 @@ run: build
 	$(BIN) run --config fixtures/lfs/config.toml --out out
 	@echo "outputs in out/: sdmx/ (SDMX-ML 2.1 + SDMX-CSV 1.0 per dataflow), manifest.json"
 
-test: deps lint test-rust test-python
+test: deps lint test-rust test-ballista test-python
 
 test-rust:
 	$(CARGO) test --workspace
+
+# The tabulation on Apache DataFusion Ballista: an in-process scheduler and executor on
+# loopback ports, reached through `ballista://127.0.0.1:PORT`, must give the local
+# engine's results to the byte. Ballista turns on DataFusion's default features, so this
+# build has a target dir of its own (sharing one would rebuild DataFusion back and forth).
+# Clippy first: `make lint` builds without the feature and never sees the Ballista code.
+BALLISTA_TARGET_DIR ?= $(TARGET_DIR)/ballista
+BALLISTA_CARGO := CARGO_TARGET_DIR=$(BALLISTA_TARGET_DIR) $(CARGO)
+
+test-ballista:
+	$(BALLISTA_CARGO) clippy -p migstat-tabulate --features ballista-test-cluster \
+		--all-targets --no-deps -- -D warnings
+	$(BALLISTA_CARGO) test -p migstat-tabulate --features ballista-test-cluster \
+		--test ballista_engine
 
 test-python: build
 	MIGSTAT_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests/python
@@ -40,12 +54,14 @@ lint:
 		echo "pipeline/sdmx must not depend on arrow or datafusion"; exit 1; fi
 
 # Tools the tests check migstat against: xmllint (libxml2) for the SDMX schemas, R's
-# survey package for variance estimates, headless Chromium for the quality report,
-# Python readers and oracles (sdmx1, pysdmx, pyarrow, scipy, duckdb).
+# survey package for variance estimates, R's laeken package for its synthetic EU-SILC data,
+# headless Chromium for the quality report, Python readers and oracles (sdmx1, pysdmx,
+# pyarrow, scipy, duckdb, pyreadstat).
 deps: $(VENV)/.installed
 	@missing=""; \
 	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
 	Rscript -e 'library(survey)' >/dev/null 2>&1 || missing="$$missing r-cran-survey"; \
+	Rscript -e 'library(laeken)' >/dev/null 2>&1 || missing="$$missing r-cran-laeken"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-liberation"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing"; \
@@ -61,7 +77,7 @@ bench: deps
 	$(CARGO) build --release
 	$(CARGO) build --release -p migstat-synth --example synth
 	MIGSTAT_BIN=$(abspath $(BIN_REL)) SYNTH_BIN=$(abspath $(TARGET_DIR)/release/examples/synth) \
-		$(PYTHON) bench/run_bench.py --persons 1000000 $(BENCH_ARGS)
+		$(PYTHON) bench/run_bench.py --persons 1000000 --persons 10000000 $(BENCH_ARGS)
 
 # libFuzzer needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
 # Seeds are in fuzz/corpus/<target>/; new finds go to fuzz/target/corpus/<target>/ (kept

@@ -7,6 +7,9 @@ Produces, next to this script (or in --out-dir):
   countries.csv      code,name,kind: ISO 3166-1 alpha-3 codes usable as country of
                      birth / citizenship (non-aggregate CL_AREA codes + former codes + XKX).
   age_bands.csv      code,min_age,max_age for the 16 AGE codes the contract publishes.
+  country_detail.csv code,cbr,cct: for every country code accepted as country of birth or
+                     citizenship (countries.csv, plus XXX and XXA), ILO's country-detail
+                     code in CL_CBR (CBR_BRT_*) and CL_CCT (CCT_CTZ_*).
 
 Usage:
   python3 codelists/extract_ilo_codelists.py [SOURCE_XML] [--out-dir DIR]
@@ -34,7 +37,7 @@ RECORDED = ("Recorded 2026-05-18 (message Prepared 2026-05-18T10:40:07+02:00,\n"
 
 CODELISTS = ["CL_SEX", "CL_AGE", "CL_CBR", "CL_CCT", "CL_AREA", "CL_OBS_STATUS",
              "CL_UNIT_MEASURE_TYPE", "CL_UNIT_MEASURE", "CL_UNIT_MULT", "CL_MEASURE",
-             "CL_FREQ", "CL_DECIMALS"]
+             "CL_FREQ", "CL_DECIMALS", "CL_EDU", "CL_ECO", "CL_OCU", "CL_STE"]
 CONCEPT_SCHEMES = ["CS_ILOSTAT", "CS_CLASSIF_TYPE", "CS_NOTE_TYPE"]
 
 # Codes the contract (contract.md section 5) needs.
@@ -52,7 +55,14 @@ REQUIRED = {
     "CL_CBR": ["CBR_BIR_TOTAL", "CBR_BIR_NATIVE", "CBR_BIR_FOREIGN", "CBR_BIR_X"],
     "CL_CCT": ["CCT_CIT_TOTAL", "CCT_CIT_CITIZEN", "CCT_CIT_NONCIT", "CCT_CIT_X"],
     "CL_MEASURE": ["MST_XWAP_NB", "MST_TEAP_NB", "MST_TEMP_NB", "MST_TUNE_NB", "MST_TEIP_NB",
-                   "MST_TEAP_RT", "MST_TEMP_RT", "MST_TUNE_RT", "MST_TEIP_RT"],
+                   "MST_TEAP_RT", "MST_TEMP_RT", "MST_TUNE_RT", "MST_TEIP_RT",
+                   "MST_FORP_NB", "MST_FORE_NB", "MST_NCTP_NB", "MST_NCTE_NB"],
+    # The breakdowns of schemas/dataflows.toml beyond the contract's.
+    "CL_EDU": ["EDU_AGGREGATE_TOTAL", "EDU_AGGREGATE_LTB", "EDU_AGGREGATE_BAS",
+               "EDU_AGGREGATE_INT", "EDU_AGGREGATE_ADV", "EDU_AGGREGATE_X"],
+    "CL_ECO": ["ECO_ISIC4_TOTAL"] + ["ECO_ISIC4_" + c for c in "ABCDEFGHIJKLMNOPQRSTUX"],
+    "CL_OCU": ["OCU_ISCO08_TOTAL"] + ["OCU_ISCO08_" + c for c in "0123456789X"],
+    "CL_STE": ["STE_ICSE93_TOTAL"] + ["STE_ICSE93_" + c for c in "123456"],
     "CL_OBS_STATUS": ["C", "U"],
     "CL_UNIT_MEASURE_TYPE": ["NB", "RT"],
     "CL_UNIT_MEASURE": ["PS", "PT"],
@@ -75,6 +85,14 @@ FORMER = [
     ("ZAR", "Zaire"),
 ]
 USER_ASSIGNED = [("XKX", "Kosovo")]
+# The contract's special codes (contract section 3), not countries: XXX = abroad / foreign,
+# country not stated; XXA = stateless (a citizenship only, never a birthplace).
+SPECIAL = {"XXX": (True, True), "XXA": (False, True)}
+# Where a country has no code of its own in ILO's country detail (and for XXX, XXA), the
+# person is counted in ILO's residual code "X" ("Other countries"), so that the detail
+# still adds up to the foreign-born (non-citizen) total. ILO's own use of "X" for "not
+# stated" is UNCONFIRMED; the codes themselves are ILO's.
+RESIDUAL = {"CL_CBR": "CBR_BRT_X", "CL_CCT": "CCT_CTZ_X"}
 
 NS = {
     "message": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
@@ -121,7 +139,7 @@ def build_message(text):
            "             %s.\n"
            "  Only change made: CRLF line ends -> LF; other artefacts of the response omitted.\n"
            "  Note: CS_CLASSIF_TYPE concepts also reference codelists not included here\n"
-           "  (CL_ECO, CL_OCU, CL_MIG, ...).\n"
+           "  (CL_MIG, CL_COU, CL_INS, ...).\n"
            "  Regenerate with: python3 codelists/extract_ilo_codelists.py [SOURCE_XML]\n"
            "-->\n" % (SOURCE_URL, RECORDED, ", ".join(CODELISTS[:6]) + ",\n             "
                       + ", ".join(CODELISTS[6:]), ", ".join(CONCEPT_SCHEMES))]
@@ -204,6 +222,36 @@ def age_bounds(code, name):
     return lo, hi
 
 
+def build_country_detail(rows, cbr, cct):
+    """code,cbr,cct for every accepted country code and the special codes: the ILO
+    country-detail code (CBR_BRT_<code>, CCT_CTZ_<code>) where CL_CBR / CL_CCT have it,
+    else the residual X code; cbr empty where the code is no birthplace (XXA)."""
+    have = {"CL_CBR": {c.get("id") for c in cbr.findall(S + "Code")},
+            "CL_CCT": {c.get("id") for c in cct.findall(S + "Code")}}
+    for cl, code in RESIDUAL.items():
+        if code not in have[cl]:
+            sys.exit("error: %s has no residual code %s" % (cl, code))
+
+    def detail(cl, prefix, code):
+        own = prefix + code
+        return own if own in have[cl] else RESIDUAL[cl]
+
+    out, residual = [], []
+    for code in sorted([r[0] for r in rows] + list(SPECIAL)):
+        birth, citizenship = SPECIAL.get(code, (True, True))
+        b = detail("CL_CBR", "CBR_BRT_", code) if birth and code not in SPECIAL else (
+            RESIDUAL["CL_CBR"] if birth else "")
+        c = detail("CL_CCT", "CCT_CTZ_", code) if code not in SPECIAL else RESIDUAL["CL_CCT"]
+        if code not in SPECIAL and (b == RESIDUAL["CL_CBR"] or c == RESIDUAL["CL_CCT"]):
+            residual.append(code)
+        out.append((code, b, c))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["code", "cbr", "cct"])
+    w.writerows(out)
+    return buf.getvalue(), residual
+
+
 def build_age_bands(age):
     names = {c.get("id"): en_name(c) for c in age.findall(S + "Code")}
     order = [c.get("id") for c in age.findall(S + "Code")]
@@ -246,9 +294,10 @@ def main():
 
     countries, rows, skipped = build_countries(out_cl["CL_AREA"])
     ages = build_age_bands(out_cl["CL_AGE"])
+    detail, residual = build_country_detail(rows, out_cl["CL_CBR"], out_cl["CL_CCT"])
 
     for name, content in (("ILO_codelists.xml", msg), ("countries.csv", countries),
-                          ("age_bands.csv", ages)):
+                          ("age_bands.csv", ages), ("country_detail.csv", detail)):
         with open(os.path.join(args.out_dir, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(content)
 
@@ -262,6 +311,8 @@ def main():
     print("countries.csv: %d rows %s" % (len(rows), kinds))
     if skipped:
         print("CL_AREA non-group codes skipped (not alpha-3): " + ", ".join(skipped))
+    print("country_detail.csv: counted in the residual X (no ILO detail code): "
+          + ", ".join(residual))
     if missing:
         print("MISSING required codes: " + ", ".join(missing))
         return 1

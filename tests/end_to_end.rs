@@ -43,18 +43,66 @@ fn dataflows() -> Vec<String> {
     out
 }
 
+/// The dataflows of the breakdowns beyond the contract (README: education, economic
+/// activity, occupation, status in employment, country detail).
+fn breakdown_dataflows() -> Vec<String> {
+    let mut out = Vec::new();
+    for axis in ["CBR", "CCT"] {
+        for m in ["XWAP", "TEAP", "TEMP", "TUNE", "TEIP"] {
+            out.push(format!("DF_MST_{m}_SEX_EDU_{axis}_NB"));
+        }
+        for m in ["TEAP", "TEMP", "TUNE", "TEIP"] {
+            out.push(format!("DF_MST_{m}_SEX_EDU_{axis}_RT"));
+        }
+        for b in ["ECO", "OCU", "STE"] {
+            out.push(format!("DF_MST_TEMP_SEX_{b}_{axis}_NB"));
+        }
+    }
+    for d in [
+        "FORP_SEX_CBR",
+        "FORE_SEX_CBR",
+        "NCTP_SEX_CCT",
+        "NCTE_SEX_CCT",
+    ] {
+        out.push(format!("DF_MST_{d}_NB"));
+    }
+    out
+}
+
+/// The dataflow ids of schemas/dataflows.toml (its `id = "DF_..."` lines).
+fn registry_dataflows() -> Vec<String> {
+    fs::read_to_string(repo().join("schemas/dataflows.toml"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|id| id.starts_with("DF_"))
+        .map(String::from)
+        .collect()
+}
+
 #[test]
 fn the_lfs_fixture_publishes_every_contract_dataflow_as_xml_and_csv() {
     let out = tempfile::tempdir().unwrap();
     let config = repo().join("fixtures/lfs/config.toml");
     assert_success(&migstat_run(&config, out.path()));
 
-    let mut expected: Vec<String> = dataflows()
-        .iter()
-        .flat_map(|d| [format!("{d}.csv"), format!("{d}.xml")])
-        .collect();
-    expected.sort();
-    assert_eq!(files_below(&out.path().join("sdmx")), expected);
+    let published = files_below(&out.path().join("sdmx"));
+    for d in dataflows().iter().chain(&breakdown_dataflows()) {
+        for f in [format!("{d}.csv"), format!("{d}.xml")] {
+            assert!(published.contains(&f), "{f} is published");
+        }
+    }
+    // Nothing but registry dataflows, each as XML and CSV.
+    let registry = registry_dataflows();
+    assert_eq!(breakdown_dataflows().len(), 28);
+    for f in &published {
+        let (flow, ext) = f.rsplit_once('.').unwrap();
+        assert!(
+            registry.iter().any(|d| d == flow) && ["csv", "xml"].contains(&ext),
+            "{f}"
+        );
+    }
     assert!(
         files_below(out.path())
             .iter()
@@ -200,7 +248,8 @@ fn parquet_input_publishes_the_same_sdmx_as_csv_input() {
     assert_success(&migstat_run(&lfs_config(&csv_dir, &csv), &from_csv));
     assert_success(&migstat_run(&lfs_config(&pq_dir, &parquet), &from_parquet));
     let files = files_below(&from_csv.join("sdmx"));
-    assert_eq!(files.len(), 36);
+    assert!(files.len() >= 2 * (18 + 28), "{}", files.len());
+    assert_eq!(files, files_below(&from_parquet.join("sdmx")));
     for f in files {
         assert_eq!(
             fs::read(from_csv.join("sdmx").join(&f)).unwrap(),
@@ -344,4 +393,127 @@ fn synthetic_microdata_run_end_to_end() {
             );
         }
     }
+}
+
+/// The golden census (every weight 1, `lfs_status` given) run as is and with
+/// `labour_status_basis = "main_activity"`, into `dir/current` and `dir/main`.
+fn census_runs(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let golden = repo().join("fixtures/golden/census");
+    let text = fs::read_to_string(golden.join("config.toml"))
+        .unwrap()
+        .replace(
+            "path   = \"core.csv\"",
+            &format!(
+                "path   = {:?}",
+                golden.join("core.csv").display().to_string()
+            ),
+        );
+    let main = text.replace(
+        "source_type = \"census\"",
+        "source_type = \"census\"\nlabour_status_basis = \"main_activity\"",
+    );
+    assert_ne!(text, main);
+    let mut outs = Vec::new();
+    for (name, config) in [("current", text), ("main", main)] {
+        let path = dir.join(format!("{name}.toml"));
+        fs::write(&path, config).unwrap();
+        let out = dir.join(name);
+        assert_success(&migstat_run(&path, &out));
+        outs.push(out);
+    }
+    (outs.remove(0), outs.remove(0))
+}
+
+/// A census whose labour force status comes from a single main-activity question
+/// (icls-concepts.md §2.4) publishes the same numbers, as a census (`SOURCE` "PC -
+/// Population Census"), and every observation of a measure that depends on the status
+/// carries the registry's NOTE_INDICATOR; the working-age and foreign-born / non-citizen
+/// population do not, and their files are byte for byte those of the ordinary run.
+#[test]
+fn a_main_activity_census_notes_every_labour_status_observation_and_nothing_else() {
+    const NOTE: &str = "NOTE_INDICATOR=\"MIGSTAT:LFS_BASIS_MAIN_ACTIVITY\"";
+    let dir = tempfile::tempdir().unwrap();
+    let (current, main) = census_runs(dir.path());
+    let files = files_below(&current.join("sdmx"));
+    assert_eq!(files, files_below(&main.join("sdmx")));
+    let (mut noted, mut plain) = (0, 0);
+    for f in files.iter().filter(|f| f.ends_with(".xml")) {
+        let contract_or_breakdown = dataflows()
+            .iter()
+            .chain(&breakdown_dataflows())
+            .any(|d| f == &format!("{d}.xml"));
+        if !contract_or_breakdown {
+            continue; // the migration-concept dataflows have notes of their own
+        }
+        let before = fs::read_to_string(current.join("sdmx").join(f)).unwrap();
+        let after = fs::read_to_string(main.join("sdmx").join(f)).unwrap();
+        let observations = after.matches("<Obs ").count();
+        assert!(observations > 0, "{f}");
+        assert_eq!(
+            after.matches("SOURCE=\"PC - Population Census\"").count(),
+            observations,
+            "{f}"
+        );
+        assert!(!before.contains("NOTE_INDICATOR"), "{f}");
+        // Everyone of working age, whatever their status: no note.
+        let population = ["_XWAP_", "_FORP_", "_NCTP_"].iter().any(|m| f.contains(m));
+        if population {
+            assert_eq!(before, after, "{f}");
+            plain += 1;
+        } else {
+            assert_eq!(after.matches(NOTE).count(), observations, "{f}");
+            // The note is all that changed: the values and other attributes are the same.
+            assert_eq!(after.replace(&format!(" {NOTE}"), ""), before, "{f}");
+            noted += 1;
+        }
+    }
+    // Plain: XWAP by age and by education (both axes), FORP, NCTP; noted: the 46 others.
+    assert_eq!((noted, plain), (40, 6));
+    // SDMX-CSV: the NOTE_INDICATOR column filled on the same observations.
+    let csv = fs::read_to_string(main.join("sdmx/DF_MST_TUNE_SEX_EDU_CCT_RT.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|c| *c == "NOTE_INDICATOR").unwrap();
+    for line in lines {
+        assert_eq!(
+            line.split(',').nth(at),
+            Some("MIGSTAT:LFS_BASIS_MAIN_ACTIVITY"),
+            "{line}"
+        );
+    }
+}
+
+/// The census's main-activity basis needs the `lfs_status` column: without it, nothing is
+/// published and rejects.csv names the rule.
+#[test]
+fn a_main_activity_census_without_lfs_status_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("census.csv");
+    fs::write(
+        &input,
+        "person_id,weight,sex,age,country_of_birth,citizenship,worked,absent,searched,available\n\
+         P1,1,M,40,PHL,PHL,Y,,,\nP2,1,F,35,IDN,IDN,N,N,Y,Y\n",
+    )
+    .unwrap();
+    let config = dir.path().join("census.toml");
+    fs::write(
+        &config,
+        format!(
+            "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"census\"\n\
+             labour_status_basis = \"main_activity\"\n[input]\npath = {:?}\n",
+            input.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = migstat_run(&config, &out);
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rejects = fs::read_to_string(out.join("rejects.csv")).unwrap();
+    assert!(rejects.contains("column.main_activity_status"), "{rejects}");
+    assert!(!out.join("sdmx").exists());
 }

@@ -12,21 +12,43 @@ English names (CL_MEASURE + CS_CLASSIF_TYPE names) and to check every reference.
 Replace with the real structures when reachable:
   https://sdmx.ilo.org/rest/dataflow/ILO/DF_<ID>/latest?references=all
 
+It also writes schemas/dsd/ILO_MST_breakdowns_dataflows.xml: the DataStructures and
+Dataflows of the dataflows of schemas/dataflows.toml broken down by education, economic
+activity, occupation, status in employment, country of birth or country of citizenship
+(BREAKDOWNS_HERE), CONSTRUCTED the same way from the registry: dimensions REF_AREA, FREQ,
+MEASURE, then one per breakdown (its `dimension`, else its id) with codelist CL_<dimension>.
+
+Where ILO has no code (measures and classifications of the migration concepts beyond the
+legacy ILMS indicators), the DSDs refer to the CONSTRUCTED, UNCONFIRMED codelists and
+concepts of agency MIGSTAT in schemas/dsd/MIGSTAT_constructed_codelists.toml, which this
+script also writes as schemas/dsd/MIGSTAT_constructed_codelists.xml (constructed.py).
+
 Usage: python3 schemas/dsd/generate_dsds.py [--codelists PATH] [--out PATH]
-Python 3 stdlib only; the output is deterministic (no clock, fixed order).
+                                            [--registry PATH] [--out-breakdowns PATH]
+Python 3.11+ stdlib only (tomllib); the output is deterministic (no clock, fixed order).
 """
 import argparse
 import os
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
+
+import constructed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_CODELISTS = os.path.join(REPO, "codelists", "ILO_codelists.xml")
 DEFAULT_OUT = os.path.join(HERE, "ILO_MST_SEX_AGE_dataflows.xml")
+DEFAULT_REGISTRY = os.path.join(REPO, "schemas", "dataflows.toml")
+DEFAULT_OUT_BREAKDOWNS = os.path.join(HERE, "ILO_MST_breakdowns_dataflows.xml")
+DEFAULT_OUT_MIGRATION = os.path.join(HERE, "ILO_MIGRATION_dataflows.xml")
 
 AGENCY, VERSION = "ILO", "1.0"
+# The agency of each codelist and concept scheme that is not ILO's, and the scheme of each
+# concept that is not in CS_CLASSIF_TYPE: the constructed ones (filled in main()).
+AGENCY_OF = {}
+SCHEME_OF = {}
 # Fixed so that the output is reproducible: the Prepared time of the ILO message the
 # template and the codelists come from.
 PREPARED = "2026-05-18T10:40:07+02:00"
@@ -107,12 +129,12 @@ def indicator_name(measure_name, concepts, axis, unit):
 def concept_ref(ind, cid, scheme):
     return ('%s<Ref id="%s" maintainableParentID="%s" maintainableParentVersion="%s" '
             'agencyID="%s" package="conceptscheme" class="Concept" />\n'
-            % (ind, cid, scheme, VERSION, AGENCY))
+            % (ind, cid, scheme, VERSION, AGENCY_OF.get(scheme, AGENCY)))
 
 
 def codelist_ref(ind, clid):
     return ('%s<Ref id="%s" version="%s" agencyID="%s" package="codelist" class="Codelist" />\n'
-            % (ind, clid, VERSION, AGENCY))
+            % (ind, clid, VERSION, AGENCY_OF.get(clid, AGENCY)))
 
 
 def enumeration(ind, clid):
@@ -123,7 +145,10 @@ def enumeration(ind, clid):
             + ind + "</structure:LocalRepresentation>\n")
 
 
-def dsd_xml(dsd_id, name, axis):
+def dsd_xml(dsd_id, name, axis, classif=None, measure_codelist="CL_MEASURE"):
+    """The DataStructure; `classif` (the classification dimension ids after MEASURE)
+    replaces the contract's SEX, AGE, axis when given; `measure_codelist` is the codelist
+    of MEASURE (ILO's, or the constructed one)."""
     i = " " * 6
     o = [i + '<structure:DataStructure id="%s" agencyID="%s" version="%s" isFinal="true">\n'
          % (dsd_id, AGENCY, VERSION),
@@ -137,7 +162,11 @@ def dsd_xml(dsd_id, name, axis):
          i + "  <structure:DataStructureComponents>\n"]
     j = i + "    "
     o.append(j + '<structure:DimensionList id="DimensionDescriptor">\n')
-    dims = DIMENSIONS + [AXIS_DIMENSION[axis]]
+    if classif is None:
+        dims = DIMENSIONS + [AXIS_DIMENSION[axis]]
+    else:
+        dims = (DIMENSIONS[:2] + [("MEASURE", "CS_ILOSTAT", measure_codelist)]
+                + [(d, SCHEME_OF.get(d, "CS_CLASSIF_TYPE"), "CL_" + d) for d in classif])
     k = j + "  "
     for pos, (did, scheme, clid) in enumerate(dims, 1):
         o += [k + '<structure:Dimension id="%s" position="%d">\n' % (did, pos),
@@ -242,6 +271,101 @@ def build(codelists, concepts):
     return "".join(o)
 
 
+HEADER_COMMENT_BREAKDOWNS = """<!--
+  GENERATED FILE - do not edit by hand. Regenerate with:
+    python3 schemas/dsd/generate_dsds.py
+  The DataStructures ILO:MST_*(1.0) and Dataflows ILO:DF_<ID>(1.0) below are the dataflows
+  of schemas/dataflows.toml beyond the contract's 18 (by education, economic activity,
+  occupation, status in employment, country of birth and of citizenship). They are
+  CONSTRUCTED after ILO's DSD template (ILO:IMF_ILOSTAT(1.0)), with the dimensions
+  REF_AREA, FREQ, MEASURE, then the registry's breakdowns in order (codelist CL_<id>), and
+  TIME_PERIOD. They are NOT ILO artefacts. Replace each with the real structure fetched from
+    https://sdmx.ilo.org/rest/dataflow/ILO/DF_<ID>/latest?references=all
+  Codelists and concept schemes are referenced, not embedded: see
+  codelists/ILO_codelists.xml (REAL ILO artefacts). Names are English only, built from
+  the CL_MEASURE and CS_CLASSIF_TYPE English names (for a country-detail breakdown, the
+  name of its parent code, e.g. CBR_BRT "Country of birth").
+-->
+"""
+
+
+# The registry breakdowns whose dataflows ILO_MST_breakdowns_dataflows.xml holds (every
+# dimension of those dataflows has an ILO codelist).
+BREAKDOWNS_HERE = {"EDU", "ECO", "OCU", "STE", "CBR_BRT", "CCT_CTZ"}
+
+
+HEADER_COMMENT_MIGRATION = """<!--
+  GENERATED FILE - do not edit by hand. Regenerate with:
+    python3 schemas/dsd/generate_dsds.py
+  The DataStructures and Dataflows (agency ILO, version 1.0) of the dataflows of
+  schemas/dataflows.toml for the 2018 ICLS migration concepts beyond the resident stock
+  tables: international migrant workers (resident and non-resident), non-resident foreign
+  workers, duration of residence, recent (for-work) immigrants, return migrants. They are
+  CONSTRUCTED after ILO's DSD template (ILO:IMF_ILOSTAT(1.0)), dimensions REF_AREA, FREQ,
+  MEASURE, then the registry's breakdowns in order, and TIME_PERIOD. They are NOT ILO
+  artefacts. Where ILO has a code it is used (MST_XWAP_NB; MFL_XWAP_NB "Inflow of
+  migrants"; MNA_XRET_NB "Inflow of nationals returned from abroad"); every other measure,
+  classification and concept is CONSTRUCTED and UNCONFIRMED, agency MIGSTAT, in
+  MIGSTAT_constructed_codelists.xml. Replace with ILO's structures when ILO publishes them.
+-->
+"""
+
+
+def registry_flows(registry, codelists, concepts, select=None):
+    """(dsd id, name, classification dimension ids) of every registry dataflow broken down
+    by one of BREAKDOWNS_HERE (or, with `select`, for which select(flow) holds), in
+    registry order."""
+    contract = {d for d, _, _, _ in flows()}
+    breakdowns = registry["breakdown"]
+    out = []
+    for flow in registry["dataflow"]:
+        dsd_id = flow["id"].removeprefix("DF_")
+        chosen = select(flow) if select else BREAKDOWNS_HERE & set(flow["breakdowns"])
+        if dsd_id in contract or not chosen:
+            continue
+        measure, unit = flow["measure"], flow["measure"].rsplit("_", 1)[1]
+        measure_cl = next((cl for cl in ["CL_MEASURE"] + sorted(c for c in codelists
+                                                                if c.startswith("CL_MEASURE_"))
+                           if measure in codelists[cl]), None)
+        if measure_cl is None:
+            sys.exit("error: %s not in CL_MEASURE nor in a constructed measure codelist"
+                     % measure)
+        dims, words = [], []
+        for b in flow["breakdowns"]:
+            dim = breakdowns[b].get("dimension", b)
+            dims.append(dim)
+            parent = codelists.get("CL_" + dim, {}).get(b) if b != dim else None
+            scheme = SCHEME_OF.get(dim, "CS_CLASSIF_TYPE")
+            words.append((parent or concepts[scheme][dim]).lower())
+        listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        name = "%s by %s (%s)" % (codelists[measure_cl][measure], listed, UNIT_WORDS[unit])
+        out.append((dsd_id, name, dims, measure_cl))
+    return out
+
+
+def build_breakdowns(items, header=HEADER_COMMENT_BREAKDOWNS,
+                     message_id="MIGSTAT_CONSTRUCTED_ILO_MST_BREAKDOWNS"):
+    # The comment goes inside the root element: readers that sniff the first 1000
+    # characters for the message type (pysdmx 1.21) must see <message:Structure first.
+    o = ['<?xml version="1.0" encoding="utf-8"?>\n',
+         '<message:Structure xmlns:message=%s xmlns:structure=%s xmlns:common=%s>\n'
+         % (quoteattr(NS_MESSAGE), quoteattr(NS_STRUCTURE), quoteattr(NS_COMMON)),
+         header,
+         "  <message:Header>\n",
+         "    <message:ID>%s</message:ID>\n" % message_id,
+         "    <message:Test>false</message:Test>\n",
+         "    <message:Prepared>%s</message:Prepared>\n" % PREPARED,
+         '    <message:Sender id="MIGSTAT" />\n',
+         "  </message:Header>\n",
+         "  <message:Structures>\n",
+         "    <structure:Dataflows>\n"]
+    o += [dataflow_xml(d, n) for d, n, *_ in items]
+    o.append("    </structure:Dataflows>\n    <structure:DataStructures>\n")
+    o += [dsd_xml(d, n, None, dims, mcl) for d, n, dims, mcl in items]
+    o.append("    </structure:DataStructures>\n  </message:Structures>\n</message:Structure>\n")
+    return "".join(o)
+
+
 def check_refs(text, codelists, concepts):
     """Every codelist / concept Ref must resolve in codelists/ILO_codelists.xml."""
     root = ET.fromstring(text.encode("utf-8"))
@@ -264,6 +388,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--codelists", default=DEFAULT_CODELISTS)
     ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--registry", default=DEFAULT_REGISTRY)
+    ap.add_argument("--out-breakdowns", default=DEFAULT_OUT_BREAKDOWNS)
+    ap.add_argument("--constructed", default=constructed.DEFAULT_SOURCE)
+    ap.add_argument("--out-constructed", default=constructed.DEFAULT_OUT)
+    ap.add_argument("--out-migration", default=DEFAULT_OUT_MIGRATION)
     args = ap.parse_args()
     codelists, concepts = load_reference(args.codelists)
     text = build(codelists, concepts)
@@ -272,6 +401,37 @@ def main():
         f.write(text)
     print("wrote %s: %d DataStructures, %d Dataflows, %d codelist/concept refs resolved"
           % (os.path.relpath(args.out), len(flows()), len(flows()), n))
+    made = constructed.load(args.constructed)
+    text = constructed.xml(made, PREPARED)
+    with open(args.out_constructed, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    made_codelists, made_concepts = constructed.names(made)
+    if set(made_codelists) & set(codelists) or set(made_concepts) & set(concepts):
+        sys.exit("error: a constructed codelist or concept scheme has an ILO id")
+    codelists.update(made_codelists)
+    concepts.update(made_concepts)
+    AGENCY_OF.update(constructed.agencies(made))
+    SCHEME_OF.update(constructed.scheme_of(made))
+    print("wrote %s: %d constructed codelists, 1 concept scheme"
+          % (os.path.relpath(args.out_constructed), len(made_codelists)))
+    with open(args.registry, "rb") as f:
+        registry = tomllib.load(f)
+    items = registry_flows(registry, codelists, concepts)
+    text = build_breakdowns(items)
+    n = check_refs(text, codelists, concepts)
+    with open(args.out_breakdowns, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    print("wrote %s: %d DataStructures, %d Dataflows, %d codelist/concept refs resolved"
+          % (os.path.relpath(args.out_breakdowns), len(items), len(items), n))
+    # Every other registry dataflow: the migration concepts (constructed codes).
+    items = registry_flows(registry, codelists, concepts,
+                           select=lambda f: not BREAKDOWNS_HERE & set(f["breakdowns"]))
+    text = build_breakdowns(items, HEADER_COMMENT_MIGRATION, "MIGSTAT_CONSTRUCTED_ILO_MIGRATION")
+    n = check_refs(text, codelists, concepts)
+    with open(args.out_migration, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    print("wrote %s: %d DataStructures, %d Dataflows, %d codelist/concept refs resolved"
+          % (os.path.relpath(args.out_migration), len(items), len(items), n))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ pub fn assert_success(output: &Output) {
 pub struct Estimate {
     pub dataflow: String,
     pub sex: String,
+    /// The AGE code, then the codes of the dataflow's other classifications besides SEX
+    /// and the migrant axis (EDU, ECO, ...), joined by `|`: `AGE_YTHADULT_YGE15`,
+    /// `EDU_AGGREGATE_BAS`; empty for the country-detail dataflows.
     pub age: String,
     pub migrant: String,
     pub time_period: String,
@@ -76,6 +79,19 @@ pub fn estimates(out: &Path) -> Estimates {
                 .as_string::<i32>()
                 .clone()
         };
+        // The classifications besides SEX and the migrant axis: every other SDMX dimension
+        // column (upper-case names) after AGE, in schema order.
+        let schema = batch.schema();
+        let others: Vec<_> = schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .skip_while(|name| *name != "AGE")
+            .skip(1)
+            .take_while(|name| *name != "TIME_PERIOD")
+            .filter(|name| !["CBR", "CCT"].contains(name))
+            .map(text)
+            .collect();
         let (df, sex, age, cbr, cct, tp, st) = (
             text("DATAFLOW"),
             text("SEX"),
@@ -101,10 +117,16 @@ pub fn estimates(out: &Path) -> Estimates {
             } else {
                 cct.value(i)
             };
+            let classification = std::iter::once(&age)
+                .chain(&others)
+                .filter(|a| a.is_valid(i))
+                .map(|a| a.value(i))
+                .collect::<Vec<_>>()
+                .join("|");
             let e = Estimate {
                 dataflow: df.value(i).into(),
                 sex: sex.value(i).into(),
-                age: age.value(i).into(),
+                age: classification,
                 migrant: migrant.into(),
                 time_period: tp.value(i).into(),
                 estimate: est.value(i),

@@ -1,14 +1,19 @@
 """Disclosure control, checked from the published SDMX-CSV files alone.
 
 With `[disclosure] secondary = true`, no confidential cell (OBS_STATUS C, no OBS_VALUE)
-of a count dataflow may be recomputable from the published cells of that dataflow. The
-relations a reader knows are built here, independently of migstat's code, from the
-contract's codes and `codelists/age_bands.csv`:
+of a count dataflow may be recomputable from the published cells: of that dataflow, of
+the two dataflows of a measure (place of birth and citizenship), of the five dataflows of
+an axis (all measures), and of all ten together. The relations a reader knows are built
+here, independently of migstat's code, from the contract's codes and
+`codelists/age_bands.csv`:
 
 - SEX: SEX_T = SEX_M + SEX_F (+ SEX_O where it is published);
 - migrant axis: CBR_BIR_TOTAL = NATIVE + FOREIGN + X (CCT_CIT_TOTAL likewise);
 - AGE: a band equals the sum of any set of bands that partitions its age range, and
   bands with identical ranges are equal;
+- measures: XWAP = TEAP + TEIP and TEAP = TEMP + TUNE (the labour force statuses
+  partition the population);
+- the two axes: CBR_BIR_TOTAL = CCT_CIT_TOTAL (the same persons);
 
 each with the other dimensions fixed. The confidential cells are the unknowns (>= 0),
 the published cells constants; each confidential cell's feasible interval (min and max
@@ -315,12 +320,6 @@ def test_no_confidential_cell_can_be_recomputed_from_both_axes_of_a_measure(seco
     assert not problems, f"{len(problems)} of {checked} confidential cells are recomputable:\n" + "\n".join(problems[:20])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap, documented in pipeline/03-tabulate/src/secondary.rs: relations between measures "
-    "(XWAP = TEAP + TEIP, TEAP = TEMP + TUNE) are enforced link by link between per-measure "
-    "tables, which closes the direct subtractions (about 500 cells before) but not every "
-    "combination through several measures and age families (a handful of cells remain, e.g. "
-    "TEAP SEX_M AGE_YTHADULT_YGE25 CBR_BIR_FOREIGN); a global LP audit would close it"))
 def test_no_confidential_cell_can_be_recomputed_across_measures(secondary_run):
     """A reader holding all five count flows of an axis also knows XWAP = TEAP + TEIP
     and TEAP = TEMP + TUNE (the labour force statuses partition the population)."""
@@ -344,6 +343,30 @@ def test_no_confidential_cell_can_be_recomputed_across_measures(secondary_run):
                           f"(the first {len(problems)} found):\n" + "\n".join(problems[:20]))
 
 
+def test_no_confidential_cell_can_be_recomputed_from_all_count_dataflows_together(secondary_run):
+    """A reader holding all ten count flows combines the relations of both tests above:
+    the measures of each axis, and the totals the two axes share."""
+    values, relations = {}, []
+    for axis in AXES:
+        for measure in COUNT_MEASURES:
+            flow = f"DF_MST_{measure}_SEX_AGE_{axis}_NB"
+            own = {(axis, measure, *k): v for k, v in values_of(read_flow(secondary_run, flow)).items()}
+            values.update(own)
+            relations += [((axis, measure, *t), [(axis, measure, *p) for p in parts])
+                          for t, parts in relations_of({k[2:] for k in own}, axis)]
+        for key in {k[2:] for k in values if k[0] == axis}:
+            relations.append(((axis, "XWAP", *key), [(axis, "TEAP", *key), (axis, "TEIP", *key)]))
+            relations.append(((axis, "TEAP", *key), [(axis, "TEMP", *key), (axis, "TUNE", *key)]))
+    for key in [k for k in values if k[0] == "CBR" and k[4] == "CBR_BIR_TOTAL"]:
+        relations.append((key, [("CCT", key[1], key[2], key[3], "CCT_CIT_TOTAL")]))
+    intervals = feasible_intervals(values, relations, exact=False, stop_after=10)
+    problems = [f"{key}: feasible interval [{lo!r}, {hi!r}] is a point"
+                for key, (lo, hi) in intervals.items() if not hi - lo > WIDTH]
+    print(f"\n{len(intervals)} confidential cells in the ten count dataflows, read together")
+    assert len(intervals) > 0
+    assert not problems, f"{len(problems)} confidential cells are recomputable:\n" + "\n".join(problems[:20])
+
+
 def test_confidential_cells_are_primary_or_secondary(secondary_run):
     est = estimates(secondary_run)
     assert est.published.all()
@@ -358,12 +381,16 @@ def test_confidential_cells_are_primary_or_secondary(secondary_run):
     assert (est[secondary].n_unweighted >= SUPPRESS_BELOW_N).all()
     assert (est[est.reason == "SECONDARY_CONFIDENTIAL"].OBS_STATUS == "C").all()
     assert not (c & (n == 0)).any(), "a real zero (n = 0) is C"
-    # The SDMX files say the same.
+    # The SDMX files say the same, for every dataflow (whatever its dimensions: the
+    # columns between MEASURE and TIME_PERIOD of its SDMX-CSV file).
     for flow, cells in est.groupby("DATAFLOW"):
-        axis = flow.split("_")[-2]
-        table = read_flow(secondary_run, flow)
-        assert {k for k, r in table.items() if r["OBS_STATUS"] == "C"} == {
-            (r.SEX, r.AGE, getattr(r, axis)) for r in cells.itertuples() if r.OBS_STATUS == "C"}, flow
+        with (secondary_run / "sdmx" / f"{flow}.csv").open(newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames
+            dims = header[header.index("MEASURE") + 1:header.index("TIME_PERIOD")]
+            in_file = {tuple(r[d] for d in dims) for r in reader if r["OBS_STATUS"] == "C"}
+        in_estimates = {tuple(getattr(r, d) for d in dims) for r in cells.itertuples() if r.OBS_STATUS == "C"}
+        assert in_file == in_estimates, flow
 
 
 def test_a_published_rate_does_not_give_back_a_confidential_count(secondary_run):

@@ -16,11 +16,14 @@ import sdmx.reader.xml.v30  # noqa: F401  (import before any 2.1 read: sdmx1 2.2
                             # once a 2.1 StructureSpecific read has registered a DSD namespace)
 from pysdmx.io import get_datasets
 
+import structures
 from test_sdmx_files import FLOWS
 
 
-def axis(flow: str) -> str:
-    return "CBR" if "_CBR_" in flow else "CCT"
+def key_columns(flow: str) -> list:
+    """The series key of the flow's DSD, then TIME_PERIOD: the estimates hold a column of
+    each dimension's id (schema::estimates)."""
+    return structures.dimensions(flow) + ["TIME_PERIOD"]
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +37,30 @@ def read_estimates(run):
     for row in table:
         if not row["published"]:
             continue
-        ax = "CBR" if row["CBR"] is not None else "CCT"
-        key = (row["REF_AREA"], row["FREQ"], row["MEASURE"], row["SEX"], row["AGE"], row[ax], row["TIME_PERIOD"])
+        key = tuple(row[c] for c in key_columns(row["DATAFLOW"]))
         value = None if row["OBS_STATUS"] == "C" else row["estimate"]
         by_flow.setdefault(row["DATAFLOW"], {})[key] = (value, row["OBS_STATUS"])
     return by_flow
 
 
+class DsdMessages:
+    """The structure messages a run ships (structures/), read by sdmx1: the DSD and the
+    dataflow of any flow, from whichever message holds them."""
+
+    def __init__(self, run):
+        self.messages = {}
+        self.run = run
+
+    def message(self, flow):
+        name = structures.structure_file(flow)
+        if name not in self.messages:
+            self.messages[name] = sdmx.read_sdmx(self.run / "structures" / name)
+        return self.messages[name]
+
+
 @pytest.fixture(scope="module")
 def dsd_message(lfs_run):
-    return sdmx.read_sdmx(lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml")
+    return DsdMessages(lfs_run)
 
 
 def number(text):
@@ -59,7 +76,7 @@ def status(text):
 def frame_observations(frame, flow):
     got = {}
     for row in frame.to_dict("records"):
-        key = tuple(row[c] for c in ("REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", axis(flow), "TIME_PERIOD"))
+        key = tuple(row[c] for c in key_columns(flow))
         assert key not in got, f"duplicate observation {key}"
         got[key] = (number(row["OBS_VALUE"]), status(row.get("OBS_STATUS")))
     return got
@@ -67,12 +84,12 @@ def frame_observations(frame, flow):
 
 def sdmx1_observations(path, dsd_message, flow):
     """Every observation sdmx1 reads from `path`, as {key: (value, OBS_STATUS)}."""
-    dsd = dsd_message.structure[flow.removeprefix("DF_")]
+    dsd = dsd_message.message(flow).structure[flow.removeprefix("DF_")]
     message = sdmx.read_sdmx(path, structure=dsd)
     got = {}
     for obs in message.data[0].obs:
         values = {k: v.value for k, v in obs.key.values.items()}
-        key = tuple(values[c] for c in ("REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", axis(flow), "TIME_PERIOD"))
+        key = tuple(values[c] for c in key_columns(flow))
         attrs = {k: v.value for k, v in obs.attached_attribute.items()}
         assert key not in got, f"duplicate observation {key}"
         got[key] = (number(obs.value), attrs.get("OBS_STATUS"))
@@ -92,7 +109,7 @@ def test_sdmx1_reads_the_csv_2_0_back_to_the_estimates(lfs_run_without_suppressi
     run = lfs_run_without_suppression
     expected = read_estimates(run)[flow]
     assert all(value is not None for value, _ in expected.values())
-    dataflow = dsd_message.dataflow[flow]
+    dataflow = dsd_message.message(flow).dataflow[flow]
     message = sdmx.read_sdmx(run / "sdmx" / f"{flow}.csv20.csv", structure=dataflow)
     frame = sdmx.to_pandas(message.data[0], attributes="o").reset_index()
     frame = frame.rename(columns={"value": "OBS_VALUE"})
@@ -102,14 +119,14 @@ def test_sdmx1_reads_the_csv_2_0_back_to_the_estimates(lfs_run_without_suppressi
 @pytest.mark.parametrize("flow", FLOWS)
 @pytest.mark.parametrize("suffix", [".xml", ".flat.xml", ".generic.xml", ".v30.xml", ".csv20.csv"])
 def test_pysdmx_reads_every_format_back_to_the_estimates(lfs_run, estimates, flow, suffix):
-    structure = lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml"
+    structure = lfs_run / "structures" / structures.structure_file(flow)
     dataset = get_datasets(lfs_run / "sdmx" / f"{flow}{suffix}", structure)[0]
     assert frame_observations(dataset.data, flow) == estimates[flow]
 
 
 @pytest.mark.parametrize("flow", FLOWS)
 def test_pysdmx_reads_the_csv_back_to_the_estimates(lfs_run, estimates, flow):
-    structure = lfs_run / "structures" / "ILO_MST_SEX_AGE_dataflows.xml"
+    structure = lfs_run / "structures" / structures.structure_file(flow)
     dataset = get_datasets(lfs_run / "sdmx" / f"{flow}.csv", structure)[0]
     assert frame_observations(dataset.data, flow) == estimates[flow]
     units = {("NB",): ("NB", "PS", "3"), ("RT",): ("RT", "PT", "0")}[(flow[-2:],)]

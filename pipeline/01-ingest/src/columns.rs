@@ -39,6 +39,23 @@ pub(crate) enum Check {
     Flag { rule: &'static str },
     /// A year from 1900 to the reference year, or not stated.
     YearOfArrival,
+    /// The same rule as [`Check::YearOfArrival`] under other rule ids.
+    Year {
+        not_an_integer: &'static str,
+        range: &'static str,
+    },
+    /// A whole number from 0 to `max`, or not stated.
+    Integer {
+        not_an_integer: &'static str,
+        range: &'static str,
+        max: i32,
+    },
+    /// A number of months from 0 to `max`, fractions allowed (`6.5`), or not stated.
+    Months {
+        not_a_number: &'static str,
+        range: &'static str,
+        max: u32,
+    },
     /// Free text, or not stated; when the design needs it (`taylor`), required in every
     /// row with weight > 0 (`rule`).
     Design { rule: &'static str },
@@ -52,7 +69,7 @@ pub(crate) struct Column {
 }
 
 /// The number of input columns.
-pub(crate) const N: usize = 22;
+pub(crate) const N: usize = 36;
 
 const fn col(name: &'static str, check: Check) -> Column {
     Column { name, check }
@@ -81,6 +98,38 @@ pub(crate) const REASON_FOR_MIGRATION_CODES: &[&str] = &[
     "INTERNATIONAL_PROTECTION",
     "OTHER",
 ];
+
+/// `nonresident_worker_type` codes (icls-concepts.md §1.4; UN Migrant Workers Convention,
+/// art. 2).
+pub(crate) const NONRESIDENT_WORKER_TYPE_CODES: &[&str] = &[
+    "FRONTIER",
+    "SEASONAL",
+    "SEAFARER",
+    "ITINERANT",
+    "PROJECT_TIED",
+    "SPECIFIED_EMPLOYMENT",
+    "SELF_EMPLOYED",
+];
+
+/// The longest intended stay accepted, in months: 130 years, the age limit (a longer
+/// value is a miscoding, e.g. a 9999 "permanent" code; write 12 or more for "permanently").
+pub(crate) const MAX_INTENDED_STAY_MONTHS: u32 = 1560;
+
+/// `education` codes: an ISCED 2011 level (`X` no schooling, `0` early childhood or less
+/// than primary, `1` .. `8`, `9` not elsewhere classified, as in ILO's CL_EDU
+/// `EDU_ISCED11_*`), or, where only the aggregate is known, ILO's aggregate level.
+pub(crate) const EDUCATION_CODES: &[&str] = &[
+    "X", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "LTB", "BAS", "INT", "ADV",
+];
+/// `economic_activity` codes: the ISIC Rev.4 sections (ILO's CL_ECO `ECO_ISIC4_A..U`).
+pub(crate) const ECONOMIC_ACTIVITY_CODES: &[&str] = &[
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S",
+    "T", "U",
+];
+/// `occupation` codes: the ISCO-08 major groups (ILO's CL_OCU `OCU_ISCO08_0..9`).
+pub(crate) const OCCUPATION_CODES: &[&str] = &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+/// `status_in_employment` codes: the ICSE-93 groups (ILO's CL_STE `STE_ICSE93_1..6`).
+pub(crate) const STATUS_IN_EMPLOYMENT_CODES: &[&str] = &["1", "2", "3", "4", "5", "6"];
 
 /// Every input column, in artefact order.
 pub(crate) const COLUMNS: [Column; N] = [
@@ -138,6 +187,95 @@ pub(crate) const COLUMNS: [Column; N] = [
         Check::Code {
             rule: rules::REASON_FOR_MIGRATION_CODE,
             codes: REASON_FOR_MIGRATION_CODES,
+        },
+    ),
+    col(
+        core::EDUCATION,
+        Check::Code {
+            rule: rules::EDUCATION_CODE,
+            codes: EDUCATION_CODES,
+        },
+    ),
+    col(
+        core::ECONOMIC_ACTIVITY,
+        Check::Code {
+            rule: rules::ECONOMIC_ACTIVITY_CODE,
+            codes: ECONOMIC_ACTIVITY_CODES,
+        },
+    ),
+    col(
+        core::OCCUPATION,
+        Check::Code {
+            rule: rules::OCCUPATION_CODE,
+            codes: OCCUPATION_CODES,
+        },
+    ),
+    col(
+        core::STATUS_IN_EMPLOYMENT,
+        Check::Code {
+            rule: rules::STATUS_IN_EMPLOYMENT_CODE,
+            codes: STATUS_IN_EMPLOYMENT_CODES,
+        },
+    ),
+    col(
+        core::MONTHS_PRESENT_12M,
+        Check::Months {
+            not_a_number: rules::MONTHS_PRESENT_12M_NOT_A_NUMBER,
+            range: rules::MONTHS_PRESENT_12M_RANGE,
+            max: 12,
+        },
+    ),
+    col(
+        core::INTENDED_STAY_MONTHS,
+        Check::Months {
+            not_a_number: rules::INTENDED_STAY_MONTHS_NOT_A_NUMBER,
+            range: rules::INTENDED_STAY_MONTHS_RANGE,
+            max: MAX_INTENDED_STAY_MONTHS,
+        },
+    ),
+    flag(core::PRESENT_IN_COUNTRY, rules::PRESENT_IN_COUNTRY_FLAG),
+    flag(
+        core::WORKS_FOR_RESIDENT_UNIT,
+        rules::WORKS_FOR_RESIDENT_UNIT_FLAG,
+    ),
+    flag(
+        core::SEEKING_WORK_IN_COUNTRY,
+        rules::SEEKING_WORK_IN_COUNTRY_FLAG,
+    ),
+    col(
+        core::NONRESIDENT_WORKER_TYPE,
+        Check::Code {
+            rule: rules::NONRESIDENT_WORKER_TYPE_CODE,
+            codes: NONRESIDENT_WORKER_TYPE_CODES,
+        },
+    ),
+    col(
+        core::YEARS_OF_RESIDENCE,
+        Check::Integer {
+            not_an_integer: rules::YEARS_OF_RESIDENCE_NOT_AN_INTEGER,
+            range: rules::YEARS_OF_RESIDENCE_RANGE,
+            max: 130,
+        },
+    ),
+    col(
+        core::PREVIOUS_COUNTRY_OF_RESIDENCE,
+        Check::Country {
+            rule: rules::PREVIOUS_COUNTRY_OF_RESIDENCE_CODE,
+            special: &["XXX"],
+        },
+    ),
+    col(
+        core::YEAR_OF_RETURN,
+        Check::Year {
+            not_an_integer: rules::YEAR_OF_RETURN_NOT_AN_INTEGER,
+            range: rules::YEAR_OF_RETURN_RANGE,
+        },
+    ),
+    col(
+        core::LABOUR_STATUS_ABROAD,
+        Check::Code {
+            rule: rules::LABOUR_STATUS_ABROAD_CODE,
+            codes: LFS_STATUS_CODES,
         },
     ),
     col(

@@ -28,7 +28,7 @@ pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Resul
     let layout = Layout::for_config(config)?;
     let survey = SurveyRef::new(&config.survey.ref_area, &config.survey.time_period);
     let bound = layout.as_ref().map(|l| (l, &survey));
-    let mut source = match Source::open(path, &file, design, bound)? {
+    let mut source = match Source::open(path, &file, design, bound, &config.input)? {
         Ok(source) => source,
         Err(rejects) => return fail(path, run, rejects),
     };

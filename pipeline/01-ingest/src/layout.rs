@@ -97,32 +97,32 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// Windows-1252 at 0x80..=0x9F (the five unassigned bytes decode to the C1 control of
-/// the same number, as the WHATWG encoding standard does).
-const CP1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-    '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
-    '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-    '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
-];
-
 impl Encoding {
     /// The text of `bytes`; `None` when they are not valid UTF-8 (the single-byte
-    /// encodings decode every byte).
+    /// encodings decode every byte). The one decoder of migstat-microdata does the work.
     pub fn decode(self, bytes: &[u8]) -> Option<Cow<'_, str>> {
-        match self {
-            Encoding::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-            _ if bytes.is_ascii() => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-            Encoding::Latin1 => Some(Cow::Owned(bytes.iter().map(|&b| b as char).collect())),
-            Encoding::Windows1252 => Some(Cow::Owned(
-                bytes
-                    .iter()
-                    .map(|&b| match b {
-                        0x80..=0x9F => CP1252_HIGH[(b - 0x80) as usize],
-                        _ => b as char,
-                    })
-                    .collect(),
-            )),
+        migstat_microdata::Encoding::from(self).decode(bytes)
+    }
+}
+
+impl From<Encoding> for migstat_microdata::Encoding {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Utf8 => migstat_microdata::Encoding::Utf8,
+            Encoding::Latin1 => migstat_microdata::Encoding::Latin1,
+            Encoding::Windows1252 => migstat_microdata::Encoding::Windows1252,
+        }
+    }
+}
+
+impl Encoding {
+    /// The encoding of an `[input] encoding` or `[file] encoding` value.
+    pub fn from_config(name: &str) -> Option<Encoding> {
+        match name {
+            "utf-8" => Some(Encoding::Utf8),
+            "latin-1" => Some(Encoding::Latin1),
+            "windows-1252" => Some(Encoding::Windows1252),
+            _ => None,
         }
     }
 }
@@ -223,6 +223,8 @@ struct RawColumn {
     divide: Option<u64>,
     #[serde(default)]
     when: Vec<RawWhen>,
+    #[serde(default)]
+    labels: bool,
 }
 
 #[derive(Deserialize)]
@@ -273,6 +275,9 @@ struct ColumnSpec {
     derive: Option<Derive>,
     divide_digits: u32,
     when: Vec<(String, HashSet<String>, String)>,
+    /// Map on the value labels of a typed file (.sav, .dta, a dictionary's value sets)
+    /// rather than on the codes.
+    labels: bool,
 }
 
 /// A loaded, checked layout.
@@ -422,6 +427,7 @@ impl Layout {
                 derive: c.derive,
                 divide_digits,
                 when,
+                labels: c.labels,
             });
         }
         columns.sort_by_key(|c| c.core); // core-record order, for outputs and rejects
@@ -444,16 +450,64 @@ impl Layout {
         })
     }
 
+    /// The key of the first column that maps on value labels (`labels = true`), if any.
+    pub(crate) fn labels_key(&self) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|c| c.labels)
+            .map(|c| c.key.as_str())
+    }
+
+    /// Checks the layout against what a typed file's dictionary says: a `divide` on a
+    /// variable whose implied decimals the reader already placed (DDI `dcml`, CSPro
+    /// `Decimal`) must be the same scaling (it is then not applied twice); any other is a
+    /// config error naming the key and the variable.
+    pub(crate) fn check_typed(&self, names: &[String], typed: &[Typed]) -> Result<()> {
+        for spec in &self.columns {
+            if spec.divide_digits == 0 {
+                continue;
+            }
+            for from in &spec.from {
+                let Some(at) = names.iter().position(|n| n == from) else {
+                    continue;
+                };
+                if let Some(d) = typed[at].implied_decimals {
+                    if d != spec.divide_digits {
+                        return Err(Error::config(
+                            &self.file,
+                            format!(
+                                "{}.divide = 1{}: the dictionary gives {from} {d} implied \
+                                 decimal places, which the reader already places (divide \
+                                 must be 1{} or left out)",
+                                spec.key,
+                                "0".repeat(spec.divide_digits as usize),
+                                "0".repeat(d as usize)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Matches the layout to a file's header. Every national column the layout needs and
     /// the file lacks is a `column.missing` reject naming it (an `optional` column is
     /// simply left out). Columns named like replicate weights (`[design]
     /// replicate_prefix`) are passed through as they are.
+    ///
+    /// `typed` (one entry per name) is what a .sav, .dta or dictionary says of each
+    /// variable: codes of numeric variables are compared as numbers (the layout's `00000`
+    /// or `01` match the values 0 and 1, which is how a typed file hands them out);
+    /// `labels = true` columns map on the value labels; a `divide` whose scaling the
+    /// reader already applied (implied decimals, see [`Layout::check_typed`]) is skipped.
     pub(crate) fn bind(
         &self,
         names: &[String],
         file: &str,
         design: &Design,
         survey: &SurveyRef,
+        typed: Option<&[Typed]>,
     ) -> std::result::Result<Mapper, Vec<Reject>> {
         let at: HashMap<&str, usize> = names
             .iter()
@@ -493,22 +547,46 @@ impl Layout {
                 (None, [one]) => one.clone(),
                 (None, many) => many.join("+"),
             };
-            let positions = spec.from.iter().map(|n| at[n.as_str()]).collect();
+            let positions: Vec<usize> = spec.from.iter().map(|n| at[n.as_str()]).collect();
+            let numeric = |pos: usize| typed.is_some_and(|t| t[pos].numeric);
             let when = spec
                 .when
                 .iter()
                 .map(|(c, set, v)| {
                     let v = v.replace("{ref_area}", &survey.ref_area);
-                    (at[c.as_str()], set.clone(), v)
+                    let pos = at[c.as_str()];
+                    let set = if numeric(pos) {
+                        set.iter().map(|k| numeric_code(k)).collect()
+                    } else {
+                        set.clone()
+                    };
+                    (pos, set, v)
                 })
                 .collect();
+            let mut spec = spec.clone();
+            let labels = positions
+                .iter()
+                .map(|&p| match typed {
+                    Some(t) if spec.labels => Some(t[p].labels.clone()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(t) = typed {
+                if !positions.is_empty() && positions.iter().all(|&p| t[p].numeric) {
+                    spec.normalize_numeric_codes();
+                }
+                if positions.len() == 1 && t[positions[0]].implied_decimals.is_some() {
+                    spec.divide_digits = 0; // placed by the reader (check_typed)
+                }
+            }
             outputs.push(Output {
                 name: input.fixed(spec.core).to_string(),
                 core: Some(spec.core),
                 label,
                 positions,
                 when,
-                spec: spec.clone(),
+                labels,
+                spec,
             });
         }
         let used: HashSet<usize> = outputs.iter().flat_map(|o| o.positions.clone()).collect();
@@ -520,6 +598,7 @@ impl Layout {
                     label: n.clone(),
                     positions: vec![i],
                     when: vec![],
+                    labels: vec![None],
                     spec: ColumnSpec {
                         core: 0,
                         key: String::new(),
@@ -534,6 +613,7 @@ impl Layout {
                         derive: None,
                         divide_digits: 0,
                         when: vec![],
+                        labels: false,
                     },
                 });
             }
@@ -633,7 +713,60 @@ pub(crate) struct Output {
     pub label: String,
     positions: Vec<usize>,
     when: Vec<(usize, HashSet<String>, String)>,
+    /// For each position, the variable's value labels when the column maps on them.
+    labels: Vec<Option<Arc<BTreeMap<String, String>>>>,
     spec: ColumnSpec,
+}
+
+/// What a typed file (.sav, .dta, fixed width with a dictionary) says of one variable
+/// beyond its name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Typed {
+    /// A numeric variable: its values come as numbers in their shortest form (`7`, not
+    /// `007`), so the layout's codes are compared in that form too.
+    pub numeric: bool,
+    /// Its value labels, code (as the values come) -> label.
+    pub labels: Arc<BTreeMap<String, String>>,
+    /// The implied decimal places the reader has already placed (fixed-width only).
+    pub implied_decimals: Option<u32>,
+}
+
+/// A code of the layout as a numeric variable's value reads: `00000` -> `0`, `01` -> `1`,
+/// `+5` -> `5`, `2.50` -> `2.5` (the form migstat-microdata gives numbers). Anything else
+/// (text, `1e5`, long digit strings beyond a double's precision) is left as it is.
+fn numeric_code(code: &str) -> String {
+    let body = code.trim().trim_start_matches(['+', '-']);
+    let plain = !body.is_empty()
+        && body.len() <= 15
+        && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && body.bytes().filter(|&b| b == b'.').count() <= 1
+        && body != ".";
+    match code.trim().parse::<f64>() {
+        Ok(x) if plain => migstat_microdata::format_number(x).unwrap_or_else(|| code.to_string()),
+        _ => code.to_string(),
+    }
+}
+
+impl ColumnSpec {
+    /// Rewrites the codes of `missing`, `map` and `codelist` as a numeric variable's values
+    /// read (see [`numeric_code`]).
+    fn normalize_numeric_codes(&mut self) {
+        self.missing = self.missing.iter().map(|c| numeric_code(c)).collect();
+        self.map = self
+            .map
+            .iter()
+            .map(|(k, v)| (numeric_code(k), v.clone()))
+            .collect();
+        if let Some(list) = &self.codelist {
+            if list.keys().any(|k| numeric_code(k) != *k) {
+                self.codelist = Some(Arc::new(
+                    list.iter()
+                        .map(|(k, v)| (numeric_code(k), v.clone()))
+                        .collect(),
+                ));
+            }
+        }
+    }
 }
 
 /// A layout bound to a file's header.
@@ -708,18 +841,35 @@ impl Mapper {
                 return Ok(value.clone());
             }
         }
-        let raw: String = match o.positions.as_slice() {
-            [p] => fields[*p].trim().to_string(),
-            many => {
-                let parts: Vec<&str> = many.iter().map(|p| fields[*p].trim()).collect();
-                if parts.iter().all(|p| p.is_empty()) {
-                    String::new()
-                } else {
-                    parts.join(&s.join)
+        // The value of the k-th `from` column: its code, or with `labelled`, its value
+        // label when it has one (a code without a label stays a code).
+        let part = |k: usize, labelled: bool| -> &str {
+            let code = fields[o.positions[k]].trim();
+            match &o.labels[k] {
+                Some(labels) if labelled => labels.get(code).map_or(code, |l| l.trim()),
+                _ => code,
+            }
+        };
+        let joined = |labelled: bool| -> String {
+            match o.positions.len() {
+                1 => part(0, labelled).to_string(),
+                n => {
+                    let parts: Vec<&str> = (0..n).map(|k| part(k, labelled)).collect();
+                    if parts.iter().all(|p| p.is_empty()) {
+                        String::new()
+                    } else {
+                        parts.join(&s.join)
+                    }
                 }
             }
         };
-        if raw.is_empty() || s.missing.contains(&raw) {
+        let code = joined(false);
+        if code.is_empty() || s.missing.contains(&code) {
+            return Ok(String::new());
+        }
+        // With `labels = true`, `missing` may name the code (above) or its label.
+        let raw = if s.labels { joined(true) } else { code.clone() };
+        if s.missing.contains(&raw) {
             return Ok(String::new());
         }
         if let Some(v) = s.map.get(&raw) {
@@ -729,11 +879,16 @@ impl Mapper {
             return Ok(v.clone());
         }
         if (!s.map.is_empty() || s.codelist.is_some()) && s.unmapped == Unmapped::Reject {
+            let what = if raw == code {
+                format!("{raw:?} is not a code")
+            } else {
+                format!("{raw:?} (the value label of {code}) is not a value label")
+            };
             return Err((
-                raw.clone(),
+                code.clone(),
                 rules::LAYOUT_CODE,
                 format!(
-                    "{raw:?} is not a code of {} in the layout ({}); known: {}",
+                    "{what} of {} in the layout ({}); known: {}",
                     o.label,
                     s.key,
                     known_codes(s)
@@ -898,6 +1053,7 @@ mod tests {
                 "f",
                 &Design::default(),
                 &survey(),
+                None,
             )
             .unwrap();
         let order: Vec<&str> = m.outputs.iter().map(|o| o.name.as_str()).collect();
@@ -935,7 +1091,13 @@ mod tests {
     fn missing_national_columns_are_rejects_unless_optional() {
         let l = layout("[columns.year_of_arrival]\nfrom = \"YR\"\noptional = true\n").unwrap();
         let r = l
-            .bind(&names("ID,W,S,B,N"), "f", &Design::default(), &survey())
+            .bind(
+                &names("ID,W,S,B,N"),
+                "f",
+                &Design::default(),
+                &survey(),
+                None,
+            )
             .unwrap_err();
         let cols: Vec<(&str, &str)> = r.iter().map(|r| (r.rule, r.column.as_str())).collect();
         assert_eq!(
@@ -953,6 +1115,7 @@ mod tests {
                 "f",
                 &Design::default(),
                 &survey(),
+                None,
             )
             .unwrap();
         assert!(m.names().contains(&"repwt_1".to_string()));
@@ -1009,6 +1172,7 @@ mod tests {
                 "f",
                 &Design::default(),
                 &survey(),
+                None,
             )
             .unwrap();
         let at = m

@@ -22,11 +22,16 @@
 //!
 //! ## How it works
 //!
-//! - `source`: the format. The file's first bytes decide: the Parquet magic `PAR1` means
-//!   Parquet, anything else CSV (a file named `*.parquet` that is not Parquet is
-//!   rejected). Both give batches of 64K records as raw text columns, so memory stays
-//!   bounded whatever the file size; Parquet types are turned into text (Booleans as
-//!   `Y`/`N`), so both formats go through the same rules.
+//! - `source`: the format. `[input] dictionary` means fixed-width text described by it (a
+//!   CSPro `.dcf` or a DDI-Codebook XML); otherwise the file's first bytes decide: `$FL2`
+//!   / `$FL3` SPSS (`.sav`, `.zsav`), `<stata_dta>` or a Stata 113-115 header Stata
+//!   (`.dta`), `PAR1` Parquet, anything else delimited text (a file named `.sav`, `.zsav`,
+//!   `.dta` or `.parquet` that is not what its name says is rejected by that format's
+//!   reader). Every format gives batches of 64K records as raw text columns, so memory
+//!   stays bounded whatever the file size; Parquet types are turned into text (Booleans as
+//!   `Y`/`N`), SPSS, Stata and fixed-width values come as migstat-microdata hands them out
+//!   (numbers in their shortest decimal form, system-missing empty), so every format goes
+//!   through the same rules.
 //! - `validate`: the value rules, one function each, from trimmed text to the typed
 //!   column. Batches are validated in parallel (rayon) and taken back in file order.
 //! - `duplicates`: `person_id` uniqueness across the whole file.
@@ -35,10 +40,35 @@
 //!   (`0.0000000005` → `0.000000000`, `0.0000000015` → `0.000000002`).
 //!
 //! - `layout`: with `[input] layout` other than `core` (a built-in layout such as
-//!   `eu-lfs`, or a layout file), the file is delimited text in the layout's dialect
-//!   (delimiter, quote, UTF-8 / Latin-1 / Windows-1252) and each record's national values
-//!   are mapped onto the core record (value maps, code lists, missing codes, derived values,
-//!   weight scaling, constants) before the same rules; see `schemas/layouts/README.md`.
+//!   `eu-lfs`, or a layout file), each record's national values are mapped onto the core
+//!   record (value maps, code lists, missing codes, derived values, weight scaling,
+//!   constants, value labels) before the same rules, whatever the format: delimited text
+//!   in the layout's dialect (delimiter, quote, UTF-8 / Latin-1 / Windows-1252), or the
+//!   variables of a `.sav`, `.dta` or fixed-width file, whose numeric codes are compared as
+//!   numbers (`00000` in a layout matches the value 0) and whose value labels a column can
+//!   map on (`labels = true`); see `schemas/layouts/README.md`.
+//!
+//! ## SPSS, Stata and fixed-width input (an extension of the contract)
+//!
+//! ```toml
+//! [input]
+//! path        = "census.dat"      # or survey.sav, survey.zsav, survey.dta
+//! layout      = "my-census.toml"  # or "core": variables named as the core columns
+//! dictionary  = "census.dcf"      # fixed width only: a CSPro .dcf, or a DDI XML (IPUMS)
+//! record_type = "PERSON"          # a hierarchical file: the record per person (DDI: "P")
+//! carry       = ["HOUSING"]       # household records whose items each person gets (DDI: "H")
+//! encoding    = "latin-1"         # fixed width only: utf-8, latin-1, windows-1252
+//! ```
+//!
+//! `.sav` and `.dta` name their own encoding; a fixed-width file is in `encoding`, else the
+//! DDI codebook's `charset`, else UTF-8 (a UTF-8 byte order mark wins). Declared
+//! user-missing values (SPSS missing values, CSPro MISSING, DDI `missing="Y"`) come as the
+//! codes they are: the layout's `missing` says which are not stated. A `divide` on a
+//! variable whose implied decimals the dictionary declares (DDI `dcml`, CSPro `Decimal`
+//! without `DecimalChar`) must equal them and is not applied twice (the reader already
+//! placed the point: `ipums-international`'s `PERWT / 100` reads an IPUMS CSV and an IPUMS
+//! fixed-width extract alike). `row` in rejects counts the records handed out (persons of
+//! a hierarchical file, and lines that could not be read); `line` is the physical line.
 //!
 //! ## Choices the contract leaves open
 //!
@@ -109,6 +139,7 @@
 //! | `column.psu_missing` | method `taylor`: the column named by `design.psu` is not in the header (column: that name) |
 //! | `column.replicates_missing` | a replicate method (`jk1`, `jkn`, `brr`, `fay`, `bootstrap`, `sdr`) and fewer than 2 replicate weight columns (value: how many) |
 //! | `column.replicates_count` | method `jkn`: the number of replicate weight columns differs from `design.jkn_rscales.len()` (value: how many) |
+//! | `column.main_activity_status` | `[survey] labour_status_basis = "main_activity"` and no `lfs_status` column (the main activity, coded `EMP`/`UNE`/`OLF`, must be there) |
 //! | `csv.field_count` | a record with a different number of fields from the header (value: the count) |
 //! | `csv.utf8` | a value (or header name) that is not valid UTF-8 |
 //! | `csv.unbalanced_quote` | a field running across lines: a quote opened and never closed (line: where the record starts) |
@@ -132,6 +163,21 @@
 //! | `reason_for_migration.code` | not `WORK_JOB_FOUND`, `WORK_NO_JOB_FOUND`, `FAMILY`, `EDUCATION`, `INTERNATIONAL_PROTECTION`, `OTHER` or empty |
 //! | `year_of_arrival.not_an_integer` | `year_of_arrival` not a whole number |
 //! | `year_of_arrival.range` | `year_of_arrival` before 1900 or after the reference year (the year of `survey.time_period`) |
+//! | `education.code` | `education` not an ISCED 2011 level (`X` no schooling, `0` .. `8`, `9` not elsewhere classified), an ILO aggregate level (`LTB`, `BAS`, `INT`, `ADV`) or empty |
+//! | `economic_activity.code` | `economic_activity` not an ISIC Rev.4 section letter `A` .. `U` or empty |
+//! | `occupation.code` | `occupation` not an ISCO-08 major group `0` .. `9` or empty |
+//! | `status_in_employment.code` | `status_in_employment` not an ICSE-93 group `1` .. `6` or empty |
+//! | `months_present_12m.not_a_number`, `intended_stay_months.not_a_number` | not a number of months: digits with an optional fraction (`6.5`) |
+//! | `months_present_12m.range` | outside 0 to 12 |
+//! | `intended_stay_months.range` | outside 0 to 1560 (130 years; write 12 or more for "permanently", not a 9999 code) |
+//! | `present_in_country.flag`, `works_for_resident_unit.flag`, `seeking_work_in_country.flag` | not `Y`, `N` or empty |
+//! | `nonresident_worker_type.code` | not `FRONTIER`, `SEASONAL`, `SEAFARER`, `ITINERANT`, `PROJECT_TIED`, `SPECIFIED_EMPLOYMENT`, `SELF_EMPLOYED` or empty |
+//! | `years_of_residence.not_an_integer` | `years_of_residence` not a whole number |
+//! | `years_of_residence.range` | `years_of_residence` outside 0 to 130 |
+//! | `previous_country_of_residence.code` | not an ISO 3166-1 alpha-3 code of `codelists/countries.csv`, nor `XXX` |
+//! | `year_of_return.not_an_integer` | `year_of_return` not a whole number |
+//! | `year_of_return.range` | `year_of_return` before 1900 or after the reference year |
+//! | `labour_status_abroad.code` | not `EMP`, `UNE`, `OLF` or empty |
 //! | `stratum.missing` | method `taylor`: the stratum empty in a row with `weight` > 0 |
 //! | `psu.missing` | method `taylor`: the PSU empty in a row with `weight` > 0 |
 //! | `replicate_weight.missing` | a replicate weight empty (column: the input column) |
@@ -140,6 +186,15 @@
 //! | `replicate_weight.too_large` | a replicate weight of 10^29 or more |
 //! | `layout.code` | a layout other than `core`: a national value that the column's `map` and `codelist` do not know (column: the national column; value: the national value) |
 //! | `layout.not_a_number` | a layout other than `core`: a value the layout computes with (`derive`, `divide`) that is not a whole number, decimal or date as needed |
+//! | `sav.unreadable` | an SPSS file (`$FL2`/`$FL3`, or named `.sav`/`.zsav`) that cannot be read: not a system file, an unsupported encoding, damaged or truncated (value: the byte offset; row: the record where reading stopped, for damage in the data) |
+//! | `dta.unreadable` | a Stata file (`<stata_dta>`, a 113-115 header, or named `.dta`) that cannot be read (as `sav.unreadable`) |
+//! | `dictionary.invalid` | `[input] dictionary` is not a CSPro dictionary or DDI codebook the reader understands (file: the dictionary; line: where, when known; the message names the item) |
+//! | `fixed.not_a_number` | fixed width: a numeric item that is not a number, or has a decimal point where the dictionary implies the decimals (column: the item; value: the field) |
+//! | `fixed.encoding` | fixed width: a field (or line) that is not valid in the file's encoding (column: the item) |
+//! | `fixed.record_type` | fixed width: a line whose record type code the dictionary does not declare (value: the code) |
+//! | `fixed.line_too_long` | fixed width: a line longer than 1 MiB (not fixed-width text, or no line ends) |
+//! | `fixed.case` | fixed width with `[input] carry`: a record whose household record was rejected (column and value: its bad item), or whose case has several records of a carried type |
+//! | `fixed.unreadable` | fixed width: a case of more than 100,000 lines (the case key never changes); reading stops there |
 //!
 //! ## Example
 //!
@@ -170,6 +225,7 @@
 //! [`Error::Input`]: migstat_artefacts::Error::Input
 #![deny(missing_docs)]
 
+mod basis;
 mod columns;
 mod decimal;
 mod duplicates;
@@ -194,12 +250,12 @@ pub struct IngestReport {
     pub rows_written: u64,
     /// Problems found: always 0 in a report, since any problem fails the run.
     pub rejected: u64,
-    /// `"csv"` or `"parquet"`.
+    /// `"csv"`, `"parquet"`, `"sav"`, `"dta"` or `"fixed"`.
     pub input_format: &'static str,
 }
 
-/// Reads `config.input.path` (CSV or Parquet, chosen by content: Parquet magic `PAR1`,
-/// else CSV), checks every rule of contract section 3 and of `config.design` (the table
+/// Reads `config.input.path` (CSV, Parquet, SPSS, Stata, or fixed-width text with
+/// `[input] dictionary`; chosen as the crate documentation says), checks every rule of contract section 3 and of `config.design` (the table
 /// above), and writes `run.core_records()` (Parquet, [`schema::core_record`] with the
 /// file's replicate weights appended).
 ///

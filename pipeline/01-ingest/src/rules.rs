@@ -38,6 +38,32 @@ pub const COLUMN_REPLICATES_MISSING: &str = "column.replicates_missing";
 /// Method `jkn` and a number of replicate weight columns other than `jkn_rscales.len()`.
 pub const COLUMN_REPLICATES_COUNT: &str = "column.replicates_count";
 
+/// An SPSS system file (`$FL2`/`$FL3`, or named `.sav`/`.zsav`) that cannot be read: not
+/// a system file, damaged, truncated (the message names the record and byte offset).
+pub const SAV_UNREADABLE: &str = "sav.unreadable";
+/// A Stata dataset (`<stata_dta>`, formats 113-115, or named `.dta`) that cannot be read.
+pub const DTA_UNREADABLE: &str = "dta.unreadable";
+/// A fixed-width file that cannot be read as a whole (a case that never ends).
+pub const FIXED_UNREADABLE: &str = "fixed.unreadable";
+/// The dictionary of a fixed-width file (`[input] dictionary`: CSPro `.dcf`, DDI XML) is
+/// not one (the message names its line and item).
+pub const DICTIONARY_INVALID: &str = "dictionary.invalid";
+
+// ---- The structure of one fixed-width record -----------------------------------------------
+
+/// A numeric item of a fixed-width record that is not a number (or has a decimal point
+/// where the dictionary implies the decimals).
+pub const FIXED_NOT_A_NUMBER: &str = "fixed.not_a_number";
+/// A fixed-width field (or line) that is not valid in the file's encoding.
+pub const FIXED_ENCODING: &str = "fixed.encoding";
+/// A fixed-width line whose record type code the dictionary does not declare.
+pub const FIXED_RECORD_TYPE: &str = "fixed.record_type";
+/// A fixed-width line longer than the reader accepts (1 MiB).
+pub const FIXED_LINE_TOO_LONG: &str = "fixed.line_too_long";
+/// A record whose case cannot give it the carried record's variables (`[input] carry`):
+/// that record was rejected, or the case has several.
+pub const FIXED_CASE: &str = "fixed.case";
+
 // ---- The CSV structure of one record ----------------------------------------------------
 
 /// A record has a different number of fields from the header.
@@ -101,6 +127,46 @@ pub const YEAR_OF_ARRIVAL_NOT_AN_INTEGER: &str = "year_of_arrival.not_an_integer
 pub const YEAR_OF_ARRIVAL_RANGE: &str = "year_of_arrival.range";
 /// `reason_for_migration` is not one of its codes.
 pub const REASON_FOR_MIGRATION_CODE: &str = "reason_for_migration.code";
+/// `education` is not an ISCED 2011 level (`X`, `0`..`9`), an ILO aggregate (`LTB`,
+/// `BAS`, `INT`, `ADV`) or empty.
+pub const EDUCATION_CODE: &str = "education.code";
+/// `economic_activity` is not an ISIC Rev.4 section letter `A`..`U` or empty.
+pub const ECONOMIC_ACTIVITY_CODE: &str = "economic_activity.code";
+/// `occupation` is not an ISCO-08 major group `0`..`9` or empty.
+pub const OCCUPATION_CODE: &str = "occupation.code";
+/// `status_in_employment` is not an ICSE-93 group `1`..`6` or empty.
+pub const STATUS_IN_EMPLOYMENT_CODE: &str = "status_in_employment.code";
+/// `[survey] labour_status_basis = "main_activity"` and no `lfs_status` column: the
+/// answer to the main-activity question must be given, coded, in `lfs_status`.
+pub const COLUMN_MAIN_ACTIVITY_STATUS: &str = "column.main_activity_status";
+/// `months_present_12m` is not a decimal number.
+pub const MONTHS_PRESENT_12M_NOT_A_NUMBER: &str = "months_present_12m.not_a_number";
+/// `months_present_12m` is outside 0 to 12.
+pub const MONTHS_PRESENT_12M_RANGE: &str = "months_present_12m.range";
+/// `intended_stay_months` is not a decimal number.
+pub const INTENDED_STAY_MONTHS_NOT_A_NUMBER: &str = "intended_stay_months.not_a_number";
+/// `intended_stay_months` is outside 0 to 1560 (130 years).
+pub const INTENDED_STAY_MONTHS_RANGE: &str = "intended_stay_months.range";
+/// `present_in_country` is not `Y`, `N` or empty.
+pub const PRESENT_IN_COUNTRY_FLAG: &str = "present_in_country.flag";
+/// `works_for_resident_unit` is not `Y`, `N` or empty.
+pub const WORKS_FOR_RESIDENT_UNIT_FLAG: &str = "works_for_resident_unit.flag";
+/// `seeking_work_in_country` is not `Y`, `N` or empty.
+pub const SEEKING_WORK_IN_COUNTRY_FLAG: &str = "seeking_work_in_country.flag";
+/// `nonresident_worker_type` is not one of its codes.
+pub const NONRESIDENT_WORKER_TYPE_CODE: &str = "nonresident_worker_type.code";
+/// `years_of_residence` is not a whole number.
+pub const YEARS_OF_RESIDENCE_NOT_AN_INTEGER: &str = "years_of_residence.not_an_integer";
+/// `years_of_residence` is outside 0 to 130.
+pub const YEARS_OF_RESIDENCE_RANGE: &str = "years_of_residence.range";
+/// `previous_country_of_residence` is not an accepted ISO alpha-3 code nor `XXX`.
+pub const PREVIOUS_COUNTRY_OF_RESIDENCE_CODE: &str = "previous_country_of_residence.code";
+/// `year_of_return` is not a whole number.
+pub const YEAR_OF_RETURN_NOT_AN_INTEGER: &str = "year_of_return.not_an_integer";
+/// `year_of_return` is before 1900 or after the reference year.
+pub const YEAR_OF_RETURN_RANGE: &str = "year_of_return.range";
+/// `labour_status_abroad` is not `EMP`, `UNE`, `OLF` or empty.
+pub const LABOUR_STATUS_ABROAD_CODE: &str = "labour_status_abroad.code";
 /// The stratum is empty in a row with weight > 0 and `[design] method = "taylor"`.
 pub const STRATUM_MISSING: &str = "stratum.missing";
 /// The PSU is empty in a row with weight > 0 and `[design] method = "taylor"`.
@@ -128,6 +194,7 @@ pub const ALL: &[&str] = &[
     COLUMN_PSU_MISSING,
     COLUMN_REPLICATES_MISSING,
     COLUMN_REPLICATES_COUNT,
+    COLUMN_MAIN_ACTIVITY_STATUS,
     CSV_FIELD_COUNT,
     CSV_UTF8,
     CSV_UNBALANCED_QUOTE,
@@ -157,6 +224,24 @@ pub const ALL: &[&str] = &[
     YEAR_OF_ARRIVAL_NOT_AN_INTEGER,
     YEAR_OF_ARRIVAL_RANGE,
     REASON_FOR_MIGRATION_CODE,
+    EDUCATION_CODE,
+    ECONOMIC_ACTIVITY_CODE,
+    OCCUPATION_CODE,
+    STATUS_IN_EMPLOYMENT_CODE,
+    MONTHS_PRESENT_12M_NOT_A_NUMBER,
+    MONTHS_PRESENT_12M_RANGE,
+    INTENDED_STAY_MONTHS_NOT_A_NUMBER,
+    INTENDED_STAY_MONTHS_RANGE,
+    PRESENT_IN_COUNTRY_FLAG,
+    WORKS_FOR_RESIDENT_UNIT_FLAG,
+    SEEKING_WORK_IN_COUNTRY_FLAG,
+    NONRESIDENT_WORKER_TYPE_CODE,
+    YEARS_OF_RESIDENCE_NOT_AN_INTEGER,
+    YEARS_OF_RESIDENCE_RANGE,
+    PREVIOUS_COUNTRY_OF_RESIDENCE_CODE,
+    YEAR_OF_RETURN_NOT_AN_INTEGER,
+    YEAR_OF_RETURN_RANGE,
+    LABOUR_STATUS_ABROAD_CODE,
     STRATUM_MISSING,
     PSU_MISSING,
     REPLICATE_WEIGHT_MISSING,
@@ -165,10 +250,36 @@ pub const ALL: &[&str] = &[
     REPLICATE_WEIGHT_TOO_LARGE,
     LAYOUT_CODE,
     LAYOUT_NOT_A_NUMBER,
+    SAV_UNREADABLE,
+    DTA_UNREADABLE,
+    FIXED_UNREADABLE,
+    DICTIONARY_INVALID,
+    FIXED_NOT_A_NUMBER,
+    FIXED_ENCODING,
+    FIXED_RECORD_TYPE,
+    FIXED_LINE_TOO_LONG,
+    FIXED_CASE,
+];
+
+/// The rules that only SPSS, Stata and fixed-width input fire (the bad fixtures are CSV):
+/// tests/records.rs.
+pub const FORMAT_DEPENDENT: &[&str] = &[
+    SAV_UNREADABLE,
+    DTA_UNREADABLE,
+    FIXED_UNREADABLE,
+    DICTIONARY_INVALID,
+    FIXED_NOT_A_NUMBER,
+    FIXED_ENCODING,
+    FIXED_RECORD_TYPE,
+    FIXED_LINE_TOO_LONG,
+    FIXED_CASE,
 ];
 
 /// The rules that only a layout other than `core` fires (`[input] layout`).
 pub const LAYOUT_DEPENDENT: &[&str] = &[LAYOUT_CODE, LAYOUT_NOT_A_NUMBER];
+
+/// The rules that depend on `[survey] labour_status_basis` (never fired with the default).
+pub const BASIS_DEPENDENT: &[&str] = &[COLUMN_MAIN_ACTIVITY_STATUS];
 
 /// The rules that depend on `[design] method` (never fired without a `[design]` section).
 pub const DESIGN_DEPENDENT: &[&str] = &[

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Decimal128Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    ArrayRef, BooleanArray, Decimal128Array, Float64Array, Int32Array, Int64Array, RecordBatch,
+    StringArray,
 };
 use arrow::datatypes::SchemaRef;
 use migstat_artefacts::config::{Design, VarianceMethod};
@@ -233,6 +234,69 @@ pub(crate) fn year_of_arrival(v: Option<&str>, ref_year: i32) -> Result<Option<i
     }
 }
 
+/// A year with the `year_of_arrival` rule under other rule ids (`year_of_return`): from
+/// 1900 to the reference year, or not stated.
+pub(crate) fn year(
+    v: Option<&str>,
+    column: &str,
+    not_an_integer: &'static str,
+    range: &'static str,
+    ref_year: i32,
+) -> Result<Option<i32>, Problem> {
+    let sentence = format!(
+        "{column} must be a year from {FIRST_YEAR_OF_ARRIVAL} to {ref_year} (the reference \
+         year), or empty"
+    );
+    let Some(v) = v else { return Ok(None) };
+    let n = integer(v).ok_or_else(|| problem(not_an_integer, &sentence))?;
+    if (i64::from(FIRST_YEAR_OF_ARRIVAL)..=i64::from(ref_year)).contains(&n) {
+        Ok(Some(n as i32))
+    } else {
+        Err(problem(range, sentence))
+    }
+}
+
+/// A whole number from 0 to `max`, or not stated (`years_of_residence`).
+pub(crate) fn whole_number(
+    v: Option<&str>,
+    column: &str,
+    not_an_integer: &'static str,
+    range: &'static str,
+    max: i32,
+) -> Result<Option<i32>, Problem> {
+    let sentence = format!("{column} must be a whole number from 0 to {max}, or empty");
+    let Some(v) = v else { return Ok(None) };
+    let n = integer(v).ok_or_else(|| problem(not_an_integer, &sentence))?;
+    if (0..=i64::from(max)).contains(&n) {
+        Ok(Some(n as i32))
+    } else {
+        Err(problem(range, sentence))
+    }
+}
+
+/// A number of months from 0 to `max`: digits with an optional fraction (`6.5`), or not
+/// stated. Parsed exactly (the weight parser, nine decimals), so that `6` is exactly six
+/// months when the residence rule compares it with 6 and 12.
+pub(crate) fn months(
+    v: Option<&str>,
+    column: &str,
+    not_a_number: &'static str,
+    range: &'static str,
+    max: u32,
+) -> Result<Option<f64>, Problem> {
+    let sentence = format!("{column} must be a number of months from 0 to {max}, or empty");
+    let Some(v) = v else { return Ok(None) };
+    let scale = 10i128.pow(WEIGHT_SCALE);
+    match decimal::parse(v, WEIGHT_SCALE) {
+        Ok(p) if !p.negative && p.scaled <= i128::from(max) * scale => {
+            // Months up to 1560 with 9 decimals: at most 13 significant digits, exact in f64.
+            Ok(Some(p.scaled as f64 / scale as f64))
+        }
+        Ok(_) | Err(DecimalError::TooLarge) => Err(problem(range, sentence)),
+        Err(DecimalError::NotANumber) => Err(problem(not_a_number, sentence)),
+    }
+}
+
 /// An optionally signed run of ASCII digits; values beyond `i64` saturate (they are out
 /// of every range anyway).
 fn integer(v: &str) -> Option<i64> {
@@ -371,6 +435,35 @@ impl<'a> Validator<'a> {
                     &raw,
                     &mut rejects,
                     |v| year_of_arrival(v, self.ref_year),
+                ))),
+                Check::Year {
+                    not_an_integer,
+                    range,
+                } => Arc::new(Int32Array::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| year(v, name, not_an_integer, range, self.ref_year),
+                ))),
+                Check::Integer {
+                    not_an_integer,
+                    range,
+                    max,
+                } => Arc::new(Int32Array::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| whole_number(v, name, not_an_integer, range, max),
+                ))),
+                Check::Months {
+                    not_a_number,
+                    range,
+                    max,
+                } => Arc::new(Float64Array::from(self.column(
+                    col,
+                    &raw,
+                    &mut rejects,
+                    |v| months(v, name, not_a_number, range, max),
                 ))),
                 Check::Design { rule } => Arc::new(StringArray::from(self.column_at(
                     col,
@@ -641,6 +734,57 @@ mod tests {
     }
 
     #[test]
+    fn the_classifications_take_their_ilo_source_codes_only() {
+        let check = |column, rule, codes: &[&str], good: &[&str], bad: &[&str]| {
+            for v in good {
+                assert_eq!(
+                    code(Some(v), column, rule, codes),
+                    Ok(Some(*v)),
+                    "{column} {v}"
+                );
+            }
+            assert_eq!(
+                code(None, column, rule, codes),
+                Ok(None),
+                "{column}: not stated"
+            );
+            for v in bad {
+                let p = code(Some(v), column, rule, codes).unwrap_err();
+                assert_eq!(p.rule, rule, "{column} {v}");
+                assert!(p.message.starts_with(column), "{}", p.message);
+            }
+        };
+        check(
+            "education",
+            rules::EDUCATION_CODE,
+            columns::EDUCATION_CODES,
+            &["X", "0", "5", "8", "9", "LTB", "BAS", "INT", "ADV"],
+            &["10", "x", "3A", "EDU_AGGREGATE_X", "basic"],
+        );
+        check(
+            "economic_activity",
+            rules::ECONOMIC_ACTIVITY_CODE,
+            columns::ECONOMIC_ACTIVITY_CODES,
+            &["A", "C", "T", "U"],
+            &["V", "X", "a", "01", "C10"],
+        );
+        check(
+            "occupation",
+            rules::OCCUPATION_CODE,
+            columns::OCCUPATION_CODES,
+            &["0", "1", "9"],
+            &["10", "X", "01"],
+        );
+        check(
+            "status_in_employment",
+            rules::STATUS_IN_EMPLOYMENT_CODE,
+            columns::STATUS_IN_EMPLOYMENT_CODES,
+            &["1", "5", "6"],
+            &["0", "7", "X"],
+        );
+    }
+
+    #[test]
     fn year_of_arrival_runs_from_1900_to_the_reference_year() {
         assert_eq!(year_of_arrival(None, 2024), Ok(None));
         assert_eq!(year_of_arrival(Some("1900"), 2024), Ok(Some(1900)));
@@ -656,6 +800,91 @@ mod tests {
         assert_eq!(
             rule(year_of_arrival(Some("2001.5"), 2024)),
             rules::YEAR_OF_ARRIVAL_NOT_AN_INTEGER
+        );
+    }
+
+    #[test]
+    fn months_are_exact_decimals_from_0_to_their_maximum() {
+        let present = |v| {
+            months(
+                v,
+                "months_present_12m",
+                rules::MONTHS_PRESENT_12M_NOT_A_NUMBER,
+                rules::MONTHS_PRESENT_12M_RANGE,
+                12,
+            )
+        };
+        assert_eq!(present(None), Ok(None));
+        assert_eq!(present(Some("6")), Ok(Some(6.0)));
+        assert_eq!(present(Some("6.03")), Ok(Some(6.03)));
+        assert_eq!(present(Some("0")), Ok(Some(0.0)));
+        assert_eq!(present(Some("12")), Ok(Some(12.0)));
+        assert_eq!(
+            rule(present(Some("12.01"))),
+            rules::MONTHS_PRESENT_12M_RANGE
+        );
+        assert_eq!(rule(present(Some("-1"))), rules::MONTHS_PRESENT_12M_RANGE);
+        assert_eq!(rule(present(Some("1e40"))), rules::MONTHS_PRESENT_12M_RANGE);
+        for bad in ["six", "6,5", "NaN", "inf", "6 months"] {
+            assert_eq!(
+                rule(present(Some(bad))),
+                rules::MONTHS_PRESENT_12M_NOT_A_NUMBER,
+                "{bad}"
+            );
+        }
+        let p = present(Some("13")).unwrap_err();
+        assert_eq!(
+            p.message,
+            "months_present_12m must be a number of months from 0 to 12, or empty"
+        );
+        let stay = |v| {
+            months(
+                v,
+                "intended_stay_months",
+                rules::INTENDED_STAY_MONTHS_NOT_A_NUMBER,
+                rules::INTENDED_STAY_MONTHS_RANGE,
+                columns::MAX_INTENDED_STAY_MONTHS,
+            )
+        };
+        assert_eq!(stay(Some("1560")), Ok(Some(1560.0)));
+        assert_eq!(rule(stay(Some("9999"))), rules::INTENDED_STAY_MONTHS_RANGE);
+    }
+
+    #[test]
+    fn year_of_return_and_years_of_residence_have_their_own_rules() {
+        let back = |v| {
+            year(
+                v,
+                "year_of_return",
+                rules::YEAR_OF_RETURN_NOT_AN_INTEGER,
+                rules::YEAR_OF_RETURN_RANGE,
+                2024,
+            )
+        };
+        assert_eq!(back(Some("2024")), Ok(Some(2024)));
+        assert_eq!(back(None), Ok(None));
+        assert_eq!(rule(back(Some("2025"))), rules::YEAR_OF_RETURN_RANGE);
+        assert_eq!(rule(back(Some("1899"))), rules::YEAR_OF_RETURN_RANGE);
+        assert_eq!(
+            rule(back(Some("20x4"))),
+            rules::YEAR_OF_RETURN_NOT_AN_INTEGER
+        );
+        let resid = |v| {
+            whole_number(
+                v,
+                "years_of_residence",
+                rules::YEARS_OF_RESIDENCE_NOT_AN_INTEGER,
+                rules::YEARS_OF_RESIDENCE_RANGE,
+                130,
+            )
+        };
+        assert_eq!(resid(Some("0")), Ok(Some(0)));
+        assert_eq!(resid(Some("130")), Ok(Some(130)));
+        assert_eq!(rule(resid(Some("131"))), rules::YEARS_OF_RESIDENCE_RANGE);
+        assert_eq!(rule(resid(Some("-2"))), rules::YEARS_OF_RESIDENCE_RANGE);
+        assert_eq!(
+            rule(resid(Some("4.5"))),
+            rules::YEARS_OF_RESIDENCE_NOT_AN_INTEGER
         );
     }
 

@@ -41,7 +41,8 @@
 //! The populations of the migration concepts (`nonresident_foreign_worker`, ...,
 //! `return_migrant_worker`) are nullable Booleans: null means *not measured* (the source
 //! did not state what the concept needs), so that tabulate publishes a dataflow that
-//! `requires` a population only when some record measured it. [`migration`] applies them.
+//! `requires` a population only when some record measured it. The private module
+//! `migration` applies them.
 //!
 //! [`record`] applies them to a batch of core records; [`run`] streams the whole file.
 //!

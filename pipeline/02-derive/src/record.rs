@@ -1,8 +1,12 @@
 //! One batch of core records in, the same persons as derived records out.
 //!
 //! Applies the concept functions ([`crate::scope`], [`crate::labour_force_status`],
-//! [`crate::place_of_birth`], [`crate::citizenship`], [`crate::sex`]) to every row of a
-//! core-record batch (`schema::core_record()`, contract §3) and builds the matching
+//! [`crate::place_of_birth`], [`crate::citizenship`], [`crate::sex`],
+//! [`crate::education`], [`crate::economic_activity`], [`crate::occupation`],
+//! [`crate::status_in_employment`], [`crate::country_detail`], then
+//! [`crate::usual_residence`] and the migration concepts of the private `migration`
+//! module) to every row of a core-record batch (`schema::core_record()`, contract §3)
+//! and builds the matching
 //! derived batch (`schema::derived_record()`), row for row in the same order. The
 //! identifying, measuring and design columns (`person_id`, `household_id`, `weight`,
 //! `age`, `stratum`, `psu`, `source_row` and the replicate weights `repwt_1 ..= repwt_R`)
@@ -17,24 +21,34 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Decimal128Array, Int32Array,
-    Int64Array, RecordBatch, StringArray, StringBuilder, UInt8Builder,
+    Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Decimal128Array, Float64Array,
+    Int32Array, Int64Array, RecordBatch, StringArray, StringBuilder, UInt8Builder,
 };
-use arrow::datatypes::{Decimal128Type, Int32Type, Int64Type};
+use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, Int64Type};
 use migstat_artefacts::schema::{self, core, Scope};
 use migstat_artefacts::{Error, Result};
 
 use crate::citizenship::citizenship;
+use crate::country_detail::{country_of_birth, country_of_citizenship};
+use crate::economic_activity::economic_activity;
+use crate::education::education;
 use crate::labour_force_status::{classify, LfItems, LfsStatus, RESIDUAL_RULE};
+use crate::migration::{MigrationColumns, MigrationCounts, Person};
+use crate::occupation::occupation;
 use crate::place_of_birth::place_of_birth;
 use crate::scope::scope;
 use crate::sex::Sex;
-use crate::DeriveReport;
+use crate::status_in_employment::status_in_employment;
+use crate::usual_residence::usual_residence;
+use crate::{DeriveReport, Params};
 
-/// Derives one batch of core records for a survey of `ref_area`: the derived batch (same
-/// rows, same order) and the counts of this batch.
-pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch, DeriveReport)> {
+/// Derives one batch of core records for a survey (`params`: its country, reference year
+/// and `[concepts]`): the derived batch (same rows, same order) and the counts of this
+/// batch.
+pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch, DeriveReport)> {
+    let ref_area = params.ref_area.as_str();
     let c = CoreColumns::of(batch)?;
+    let details = crate::country_detail::bundled()?;
     let n = batch.num_rows();
     let code_builder = |len: usize| StringBuilder::with_capacity(n, n * len);
     let mut sex_out = code_builder(5);
@@ -44,11 +58,29 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
     let mut rule_out = UInt8Builder::with_capacity(n);
     let mut cbr_out = code_builder(15);
     let mut cct_out = code_builder(15);
+    let mut edu_out = code_builder(17);
+    let mut eco_out = code_builder(11);
+    let mut ocu_out = code_builder(12);
+    let mut ste_out = code_builder(12);
+    let mut cbr_country_out = code_builder(11);
+    let mut cct_country_out = code_builder(11);
     let mut counts = Counts::default();
+    let mut migration = MigrationColumns::with_capacity(n);
 
     for i in 0..n {
         let sex = Sex::parse(c.sex.value(i)).ok_or_else(|| c.bad(i, core::SEX, c.sex.value(i)))?;
-        let scope = scope(flag(c.usual_resident, i), c.weight.value(i), int(c.age, i));
+        // Usual residence first: the scope of the stock tables reads it.
+        let residence = usual_residence(
+            params.concepts.residence_rule,
+            flag(c.usual_resident, i) != Some(false),
+            float(c.months_present_12m, i),
+            float(c.intended_stay_months, i),
+        );
+        let scope = scope(
+            Some(residence.is_resident()),
+            c.weight.value(i),
+            int(c.age, i),
+        );
         let producer_status = crate::stated(text(c.lfs_status, i))
             .map(|code| LfsStatus::parse(code).ok_or_else(|| c.bad(i, core::LFS_STATUS, code)))
             .transpose()?;
@@ -65,6 +97,40 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
         let (status, rule) = classify(producer_status, &items);
         let cbr = place_of_birth(text(c.country_of_birth, i), ref_area);
         let cct = citizenship(text(c.citizenship, i), text(c.citizenship_2, i), ref_area);
+        // The classifications of the extensions: ingest let only their codes through.
+        let classified = |column: &str, array: &StringArray, code: Option<&'static str>| {
+            code.ok_or_else(|| c.bad(i, column, text(array, i).unwrap_or_default()))
+        };
+        let edu = education(text(c.education, i))
+            .ok_or_else(|| c.bad(i, core::EDUCATION, text(c.education, i).unwrap_or_default()))?;
+        let eco = classified(
+            core::ECONOMIC_ACTIVITY,
+            c.economic_activity,
+            economic_activity(status, text(c.economic_activity, i)),
+        )?;
+        let ocu = classified(
+            core::OCCUPATION,
+            c.occupation,
+            occupation(status, text(c.occupation, i)),
+        )?;
+        let ste = classified(
+            core::STATUS_IN_EMPLOYMENT,
+            c.status_in_employment,
+            status_in_employment(status, text(c.status_in_employment, i)),
+        )?;
+        let cbr_country =
+            country_of_birth(cbr, text(c.country_of_birth, i), details).ok_or_else(|| {
+                let value = text(c.country_of_birth, i).unwrap_or_default();
+                c.bad(i, core::COUNTRY_OF_BIRTH, value)
+            })?;
+        let cct_country =
+            country_of_citizenship(cct, text(c.citizenship, i), details).ok_or_else(|| {
+                c.bad(
+                    i,
+                    core::CITIZENSHIP,
+                    text(c.citizenship, i).unwrap_or_default(),
+                )
+            })?;
 
         sex_out.append_value(sex.code());
         scope_out.append_value(scope.code());
@@ -73,8 +139,40 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
         rule_out.append_value(rule);
         cbr_out.append_value(cbr.code());
         cct_out.append_value(cct.code());
+        edu_out.append_value(edu.code());
+        eco_out.append_value(eco);
+        ocu_out.append_value(ocu);
+        ste_out.append_value(ste);
+        cbr_country_out.append_value(cbr_country);
+        cct_country_out.append_value(cct_country);
         counts.add(scope, rule, rule == RESIDUAL_RULE && items.none_answered());
+        migration.push(
+            &Person {
+                residence,
+                in_scope: scope == Scope::InScope,
+                weight: c.weight.value(i),
+                age: int(c.age, i),
+                lfs: status,
+                cbr,
+                cct,
+                present_in_country: flag(c.present_in_country, i),
+                works_for_resident_unit: flag(c.works_for_resident_unit, i),
+                seeking_work_in_country: flag(c.seeking_work_in_country, i),
+                nonresident_worker_type: crate::stated(text(c.nonresident_worker_type, i)),
+                years_of_residence: int(c.years_of_residence, i),
+                year_of_arrival: int(c.year_of_arrival, i),
+                reason_for_migration: crate::stated(text(c.reason_for_migration, i)),
+                previous_country_of_residence: crate::stated(text(
+                    c.previous_country_of_residence,
+                    i,
+                )),
+                year_of_return: int(c.year_of_return, i),
+                labour_status_abroad: crate::stated(text(c.labour_status_abroad, i)),
+            },
+            params,
+        );
     }
+    let (migration_columns, migration_counts) = migration.finish();
 
     let mut columns: Vec<ArrayRef> = vec![
         c.column(core::PERSON_ID),
@@ -88,14 +186,23 @@ pub fn derive_batch(batch: &RecordBatch, ref_area: &str) -> Result<(RecordBatch,
         Arc::new(rule_out.finish()),
         Arc::new(cbr_out.finish()),
         Arc::new(cct_out.finish()),
+        Arc::new(edu_out.finish()),
+        Arc::new(eco_out.finish()),
+        Arc::new(ocu_out.finish()),
+        Arc::new(ste_out.finish()),
+        Arc::new(cbr_country_out.finish()),
+        Arc::new(cct_country_out.finish()),
+    ];
+    columns.extend(migration_columns);
+    columns.extend([
         c.column(core::STRATUM),
         c.column(core::PSU),
         c.column(core::SOURCE_ROW),
-    ];
+    ]);
     columns.extend((1..=c.replicates).map(|k| c.column(&schema::replicate_column(k))));
     let derived_schema = schema::with_replicates(schema::derived_record(), c.replicates);
     let derived = RecordBatch::try_new(derived_schema, columns)?;
-    Ok((derived, counts.into_report(n as u64)))
+    Ok((derived, counts.into_report(n as u64, migration_counts)))
 }
 
 /// Counts of one batch, by index, turned into a [`DeriveReport`] once.
@@ -117,7 +224,7 @@ impl Counts {
         }
     }
 
-    fn into_report(self, rows: u64) -> DeriveReport {
+    fn into_report(self, rows: u64, migration: MigrationCounts) -> DeriveReport {
         DeriveReport {
             rows,
             in_scope: self.by_scope[index(Scope::InScope)],
@@ -130,6 +237,7 @@ impl Counts {
                 .zip(self.by_lfs_rule[1..].iter().copied())
                 .collect(),
             lfs_residual: self.lfs_residual,
+            migration: migration.into_map(),
         }
     }
 }
@@ -162,6 +270,22 @@ struct CoreColumns<'a> {
     searched: &'a BooleanArray,
     available: &'a BooleanArray,
     future_start: &'a BooleanArray,
+    year_of_arrival: &'a Int32Array,
+    reason_for_migration: &'a StringArray,
+    months_present_12m: &'a Float64Array,
+    intended_stay_months: &'a Float64Array,
+    present_in_country: &'a BooleanArray,
+    works_for_resident_unit: &'a BooleanArray,
+    seeking_work_in_country: &'a BooleanArray,
+    nonresident_worker_type: &'a StringArray,
+    years_of_residence: &'a Int32Array,
+    previous_country_of_residence: &'a StringArray,
+    year_of_return: &'a Int32Array,
+    labour_status_abroad: &'a StringArray,
+    education: &'a StringArray,
+    economic_activity: &'a StringArray,
+    occupation: &'a StringArray,
+    status_in_employment: &'a StringArray,
     source_row: &'a Int64Array,
     /// The number of replicate weights, `repwt_1 ..= repwt_R`.
     replicates: usize,
@@ -183,6 +307,17 @@ impl<'a> CoreColumns<'a> {
         };
         let text = |name: &str| get(name)?.as_string_opt::<i32>().ok_or_else(|| wrong(name));
         let flag = |name: &str| get(name)?.as_boolean_opt().ok_or_else(|| wrong(name));
+        // Integers (years) and decimals (months) of the migration items.
+        let year = |name: &str| {
+            get(name)?
+                .as_primitive_opt::<Int32Type>()
+                .ok_or_else(|| wrong(name))
+        };
+        let months = |name: &str| {
+            get(name)?
+                .as_primitive_opt::<Float64Type>()
+                .ok_or_else(|| wrong(name))
+        };
         let weight = |name: &str| {
             get(name)?
                 .as_primitive_opt::<Decimal128Type>()
@@ -218,6 +353,22 @@ impl<'a> CoreColumns<'a> {
             searched: flag(core::SEARCHED)?,
             available: flag(core::AVAILABLE)?,
             future_start: flag(core::FUTURE_START)?,
+            year_of_arrival: year(core::YEAR_OF_ARRIVAL)?,
+            reason_for_migration: text(core::REASON_FOR_MIGRATION)?,
+            months_present_12m: months(core::MONTHS_PRESENT_12M)?,
+            intended_stay_months: months(core::INTENDED_STAY_MONTHS)?,
+            present_in_country: flag(core::PRESENT_IN_COUNTRY)?,
+            works_for_resident_unit: flag(core::WORKS_FOR_RESIDENT_UNIT)?,
+            seeking_work_in_country: flag(core::SEEKING_WORK_IN_COUNTRY)?,
+            nonresident_worker_type: text(core::NONRESIDENT_WORKER_TYPE)?,
+            years_of_residence: year(core::YEARS_OF_RESIDENCE)?,
+            previous_country_of_residence: text(core::PREVIOUS_COUNTRY_OF_RESIDENCE)?,
+            year_of_return: year(core::YEAR_OF_RETURN)?,
+            labour_status_abroad: text(core::LABOUR_STATUS_ABROAD)?,
+            education: text(core::EDUCATION)?,
+            economic_activity: text(core::ECONOMIC_ACTIVITY)?,
+            occupation: text(core::OCCUPATION)?,
+            status_in_employment: text(core::STATUS_IN_EMPLOYMENT)?,
             source_row: get(core::SOURCE_ROW)?
                 .as_primitive_opt::<Int64Type>()
                 .ok_or_else(|| wrong(core::SOURCE_ROW))?,
@@ -247,6 +398,11 @@ impl<'a> CoreColumns<'a> {
 
 /// A nullable Boolean: `None` = not stated.
 fn flag(a: &BooleanArray, i: usize) -> Option<bool> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// A nullable Float64: `None` = not stated.
+fn float(a: &Float64Array, i: usize) -> Option<f64> {
     a.is_valid(i).then(|| a.value(i))
 }
 

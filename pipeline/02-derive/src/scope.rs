@@ -25,6 +25,11 @@
 //! icls-concepts.md §2.1 asks for it to be configurable; the contract fixes it at 15
 //! ([`WORKING_AGE_MIN`]) and the published AGE codes all start at 15, so it is a constant.
 //!
+//! **Extension:** `usual_resident` is the one [`crate::usual_residence`] decides: the
+//! roster flag under the default `[concepts] residence_rule = "national"` (the contract's
+//! test), or UN P&R Rev.3 option A or B, which may also exclude a roster `Y` on the
+//! evidence of `months_present_12m` and `intended_stay_months`.
+//!
 //! **Extension:** a not-stated `usual_resident` (null) counts as resident: the contract's
 //! test is `!= N` (the core schema makes the column non-null anyway; ingest fills `Y` when
 //! the column is absent).

@@ -11,7 +11,7 @@ use common::{core_batch, texts, weight_units, Person};
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::parquet_io::ParquetSink;
 use migstat_artefacts::schema::{self, derived};
-use migstat_derive::derive_batch;
+use migstat_derive::{derive_batch, Params};
 
 /// Four persons over two strata; with `replicates`, person `i` has replicate weights
 /// taken from `REPLICATES[i]`.
@@ -74,7 +74,7 @@ fn check_design_columns(out: &RecordBatch, persons: &[Person], replicates: usize
 fn without_replicates_stratum_and_psu_pass_through_and_the_schema_is_the_derived_record() {
     let persons = persons(0);
     let core = core_batch(&persons, 1);
-    let (out, report) = derive_batch(&core, "PHL").unwrap();
+    let (out, report) = derive_batch(&core, &Params::new("PHL", 2024)).unwrap();
     check_design_columns(&out, &persons, 0);
     assert_eq!(report.rows, 4);
     assert!(out.column_by_name("repwt_1").is_none());
@@ -84,7 +84,7 @@ fn without_replicates_stratum_and_psu_pass_through_and_the_schema_is_the_derived
 fn three_replicate_weights_pass_through_as_the_same_arrays() {
     let persons = persons(3);
     let core = core_batch(&persons, 1);
-    let (out, _) = derive_batch(&core, "PHL").unwrap();
+    let (out, _) = derive_batch(&core, &Params::new("PHL", 2024)).unwrap();
     check_design_columns(&out, &persons, 3);
     for name in [
         derived::STRATUM,
@@ -157,7 +157,7 @@ fn a_replicate_weight_of_another_type_is_an_internal_error() {
     let mut columns = core.columns().to_vec();
     columns.push(Arc::new(arrow::array::Float64Array::from(vec![1.0; 4])));
     let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap();
-    let err = derive_batch(&batch, "PHL").unwrap_err();
+    let err = derive_batch(&batch, &Params::new("PHL", 2024)).unwrap_err();
     assert!(err.to_string().contains("repwt_1"), "{err}");
 }
 

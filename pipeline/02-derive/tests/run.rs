@@ -197,6 +197,15 @@ fn run_derives_every_special_case_and_counts_them() {
         ]),
         by_lfs_rule: BTreeMap::from([(1, 1), (2, 0), (3, 1), (4, 1), (5, 0), (6, 0), (7, 3)]),
         lfs_residual: 1,
+        // The national rule (the default): the roster decides, 9 Y and 1 N.
+        migration: {
+            let mut m = DeriveReport::default().migration;
+            m.insert("residence_basis.ROSTER".into(), 9);
+            m.insert("residence_basis.ROSTER_N".into(), 1);
+            // Foreign-born, in scope, in the labour force: "dual" (UNE) and "sick" (EMP).
+            m.insert("population.international_migrant_worker_cbr".into(), 2);
+            m
+        },
     };
     assert_eq!(report, expected_report);
     assert_eq!(report.counts()["scope.IN_SCOPE"], 6);

@@ -14,7 +14,7 @@ use arrow::datatypes::{Decimal128Type, UInt8Type};
 use common::{core_batch, opt, weight_units, yn, Person};
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::schema::derived;
-use migstat_derive::{derive_batch, DeriveReport};
+use migstat_derive::{derive_batch, DeriveReport, Params};
 
 /// id, sex, age, usual_res, cob, cit, worked, absent, absence_reason, searched, available,
 /// future_start, weight: `Y` / `N` / empty as in the microdata.
@@ -97,7 +97,7 @@ fn persons() -> Vec<Person> {
 }
 
 fn derive_example() -> (RecordBatch, DeriveReport) {
-    derive_batch(&core_batch(&persons(), 1), "PHL").unwrap()
+    derive_batch(&core_batch(&persons(), 1), &Params::new("PHL", 2024)).unwrap()
 }
 
 #[test]

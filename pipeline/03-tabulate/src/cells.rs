@@ -7,7 +7,7 @@
 //! function, [`crate::status::decide`], from confidentiality and precision together.
 //! A rate whose denominator is 0 has no observation at all.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use arrow::array::{
@@ -16,7 +16,8 @@ use arrow::array::{
 };
 
 use migstat_artefacts::config::Config;
-use migstat_artefacts::registry::{Measure, Registry};
+use migstat_artefacts::registry::{split_term, DataflowSpec, Measure, Registry};
+use migstat_artefacts::schema::derived::NOT_APPLICABLE;
 use migstat_artefacts::schema::{self, estimates as col, WEIGHT_SCALE};
 use migstat_artefacts::{Error, Result};
 
@@ -51,12 +52,14 @@ pub struct CellEstimate {
     pub reason: Reason,
 }
 
-/// Builds the estimates of every dataflow from the aggregates.
+/// Builds the estimates of every dataflow from the aggregates, but those that require a
+/// population not in `measured` ([`crate::coverage`]): they get no cell at all.
 pub fn estimates(
     config: &Config,
     registry: &Registry,
     plan: &TabulationPlan,
     aggregates: &Aggregates,
+    measured: &BTreeSet<String>,
     report: &mut TabulateReport,
 ) -> Result<RecordBatch> {
     let observed = observed_codes(plan, aggregates);
@@ -66,6 +69,10 @@ pub fn estimates(
     let mut cells = Vec::new();
 
     for (flow_index, flow) in registry.dataflows.iter().enumerate() {
+        if !crate::coverage::is_measured(flow, measured) {
+            report.dataflows_not_measured += 1;
+            continue;
+        }
         let measure: &Measure = registry.measure(&flow.measure).expect("checked registry");
         let unit = registry.unit_of(measure);
         let code_lists: Vec<Vec<String>> = flow
@@ -74,7 +81,7 @@ pub fn estimates(
             .map(|id| codes_of(plan, id, &observed))
             .collect();
         for combo in cartesian(&code_lists) {
-            let key = cell_key(plan, &flow.breakdowns, &combo);
+            let key = cell_key(plan, flow, &combo);
             let totals = aggregates.cells.get(&key).unwrap_or(&empty);
             let (num, n_num) = plan.sum(totals, &measure.numerator);
             let dominated_sum = |statuses: &[String], total: i128| match (
@@ -159,18 +166,27 @@ pub fn estimates(
 }
 
 /// The aggregate key of a flow's cell: per plan dimension, its code, `None` where the
-/// cell is that dimension's total or the flow does not break it down.
-fn cell_key(plan: &TabulationPlan, breakdowns: &[String], combo: &[String]) -> Vec<Option<String>> {
+/// cell is that dimension's total or the flow does not break it down; the code the flow
+/// is restricted to (`restrict`); for a banded dimension the flow does not break down, the
+/// band of every age in scope ([`TabulationPlan::whole_band`]).
+fn cell_key(plan: &TabulationPlan, flow: &DataflowSpec, combo: &[String]) -> Vec<Option<String>> {
     plan.dimensions
         .iter()
         .map(|dim| {
-            let code = breakdowns
+            let code = flow
+                .breakdowns
                 .iter()
                 .position(|b| b == &dim.id)
                 .map(|i| combo[i].clone());
             match (&dim.kind, code) {
                 (DimensionKind::Categorical { total, .. }, Some(c)) if &c == total => None,
-                (_, code) => code,
+                (_, Some(c)) => Some(c),
+                (_, None) => flow
+                    .restrict
+                    .get(&dim.id)
+                    .map(String::as_str)
+                    .or_else(|| plan.whole_band(dim))
+                    .map(String::from),
             }
         })
         .collect()
@@ -189,9 +205,11 @@ fn to_batch(config: &Config, registry: &Registry, cells: &[CellEstimate]) -> Res
         StringBuilder::new(),
         StringBuilder::new(),
     );
-    let mut dims: Vec<(&str, StringBuilder)> = [col::SEX, col::AGE, col::CBR, col::CCT]
-        .into_iter()
-        .map(|c| (c, StringBuilder::new()))
+    // The classification columns: every estimates dimension after REF_AREA, FREQ, MEASURE.
+    let mut dims: Vec<(&str, StringBuilder)> = schema::ESTIMATE_DIMENSIONS
+        .iter()
+        .filter(|c| ![col::REF_AREA, col::FREQ, col::MEASURE].contains(c))
+        .map(|c| (*c, StringBuilder::new()))
         .collect();
     let (mut estimate, mut se, mut cv, mut lower, mut upper) = (
         Float64Builder::new(),
@@ -210,11 +228,12 @@ fn to_batch(config: &Config, registry: &Registry, cells: &[CellEstimate]) -> Res
     for cell in cells {
         let flow = &registry.dataflows[cell.flow];
         for b in &flow.breakdowns {
-            if !dims.iter().any(|(c, _)| c == b) {
+            let dim = registry.dimension_of(b);
+            if !dims.iter().any(|(c, _)| *c == dim) {
                 return Err(Error::reference(
                     "schemas/dataflows.toml",
                     format!(
-                        "dataflow {}: dimension {b} has no column in the estimates",
+                        "dataflow {}: dimension {dim} has no column in the estimates",
                         flow.id
                     ),
                 ));
@@ -225,7 +244,11 @@ fn to_batch(config: &Config, registry: &Registry, cells: &[CellEstimate]) -> Res
         freq.append_value(config.survey.time_period.freq.to_string());
         measure_b.append_value(&flow.measure);
         for (column, builder) in &mut dims {
-            match flow.breakdowns.iter().position(|b| b == column) {
+            match flow
+                .breakdowns
+                .iter()
+                .position(|b| registry.dimension_of(b) == *column)
+            {
                 Some(i) => builder.append_value(&cell.codes[i]),
                 None => builder.append_null(),
             }
@@ -268,20 +291,41 @@ fn to_batch(config: &Config, registry: &Registry, cells: &[CellEstimate]) -> Res
     Ok(RecordBatch::try_new(schema::estimates(), columns)?)
 }
 
-/// Codes published only if observed, that an in-scope record has.
+/// The codes published only if observed (`published_if_observed`, and every code of an
+/// `observed` dimension but the not-applicable `_Z`) that an in-scope record has.
 fn observed_codes(plan: &TabulationPlan, aggregates: &Aggregates) -> HashSet<(String, String)> {
     let mut seen = HashSet::new();
+    // In-scope records only: the statuses counted among in-scope persons, not the terms of
+    // other populations (a non-resident worker of sex O publishes no SEX_O).
+    let in_scope: Vec<bool> = plan
+        .statuses
+        .iter()
+        .map(|s| split_term(s).0 == schema::derived::IN_SCOPE)
+        .collect();
+    let in_scope_records = |totals: &Totals| -> i64 {
+        totals
+            .records
+            .iter()
+            .zip(&in_scope)
+            .filter(|(_, in_scope)| **in_scope)
+            .map(|(n, _)| n)
+            .sum()
+    };
     for (d, dim) in plan.dimensions.iter().enumerate() {
         if let DimensionKind::Categorical {
             published_if_observed,
+            observed,
             ..
         } = &dim.kind
         {
             for (key, totals) in &aggregates.cells {
                 if let Some(code) = &key[d] {
-                    if published_if_observed.contains(code)
-                        && totals.records.iter().sum::<i64>() > 0
-                    {
+                    let candidate = if *observed {
+                        code != NOT_APPLICABLE
+                    } else {
+                        published_if_observed.contains(code)
+                    };
+                    if candidate && in_scope_records(totals) > 0 {
                         seen.insert((dim.id.clone(), code.clone()));
                     }
                 }
@@ -299,8 +343,22 @@ fn codes_of(
     match &plan.dimension(dim_id).expect("flow dimension in plan").kind {
         DimensionKind::Categorical {
             total,
+            observed: true,
+            ..
+        } => {
+            let mut seen: Vec<String> = observed
+                .iter()
+                .filter(|(d, _)| d == dim_id)
+                .map(|(_, code)| code.clone())
+                .collect();
+            seen.sort();
+            std::iter::once(total.clone()).chain(seen).collect()
+        }
+        DimensionKind::Categorical {
+            total,
             codes,
             published_if_observed,
+            ..
         } => std::iter::once(total.clone())
             .chain(
                 codes

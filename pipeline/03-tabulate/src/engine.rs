@@ -51,7 +51,8 @@ fn local_session(engine: &Engine) -> Result<SessionContext> {
     Ok(SessionContext::new_with_config_rt(config, runtime))
 }
 
-/// Checks, before any work, that this binary can run on the engine the config names.
+/// Checks, before any work, that this binary can run on the engine the config names and,
+/// for a Ballista engine, that its scheduler accepts connections.
 pub fn check(engine: &Engine, config_file: &std::path::Path) -> migstat_artefacts::Result<()> {
     if engine.url != "local" && !cfg!(feature = "ballista") {
         return Err(migstat_artefacts::Error::config(
@@ -62,6 +63,10 @@ pub fn check(engine: &Engine, config_file: &std::path::Path) -> migstat_artefact
                 engine.url
             ),
         ));
+    }
+    #[cfg(feature = "ballista")]
+    if engine.url != "local" {
+        crate::ballista::check_reachable(engine, config_file)?;
     }
     Ok(())
 }

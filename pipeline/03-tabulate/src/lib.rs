@@ -19,12 +19,16 @@
 //!    each dataflow: rates from the same cells as counts, empty cells as real zeros;
 //!    [`precision`] gives each its standard error, CV and interval, [`secondary`] the
 //!    complementary suppressions, and [`status::decide`] its status and reason.
-//!    [`exact`] turns exact decimal ratios into the double nearest to them.
+//!    [`exact`] turns exact decimal ratios into the double nearest to them. A dataflow
+//!    that `requires` a population the source did not measure ([`coverage`]) gets no
+//!    cell: the query counts every population at once (a measure's terms name the
+//!    population they count in, `registry::split_term`), and only the cells are skipped.
 #![deny(missing_docs)]
 
 #[cfg(feature = "ballista")]
 mod ballista;
 pub mod cells;
+pub mod coverage;
 pub mod dominance;
 pub mod engine;
 pub mod exact;
@@ -59,6 +63,9 @@ pub struct TabulateReport {
     pub not_published: u64,
     /// Rates not published because their denominator is 0.
     pub rates_without_denominator: u64,
+    /// Dataflows not tabulated because a population they require was not measured by the
+    /// source ([`coverage`]).
+    pub dataflows_not_measured: u64,
 }
 
 /// Runs the stage: `run.derived_records()` -> `run.estimates()`.
@@ -75,7 +82,15 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Tabul
         aggregated_cells: aggregates.cells.len() as u64,
         ..Default::default()
     };
-    let batch = cells::estimates(config, &reference.registry, &plan, &aggregates, &mut report)?;
+    let measured = coverage::measured_populations(&reference.registry, &derived)?;
+    let batch = cells::estimates(
+        config,
+        &reference.registry,
+        &plan,
+        &aggregates,
+        &measured,
+        &mut report,
+    )?;
     write(&run.estimates(), &batch)?;
     report.estimates = batch.num_rows() as u64;
     Ok(report)

@@ -29,6 +29,7 @@ use datafusion::logical_expr::{grouping_set, ident, lit, when, Expr, LogicalPlan
 use datafusion::prelude::{DataFrame, ParquetReadOptions, SessionContext};
 
 use migstat_artefacts::config::{Engine, VarianceMethod};
+use migstat_artefacts::registry::split_term;
 use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
 use migstat_artefacts::{parquet_io, schema, Error, Result};
 
@@ -191,7 +192,13 @@ async fn run_query(
         projection.push(ident(dim.column.as_str()).alias(person_column(dim)));
     }
     for (i, status) in plan.statuses.iter().enumerate() {
-        let counted = ident(derived::IN_SCOPE).and(ident(derived::LFS).eq(lit(status.as_str())));
+        // A term counts in its population (`registry::split_term`): `EMP` is in-scope
+        // persons with status EMP, `population:EMP` the same in another population, and
+        // `population` every person of it. A null population (not measured) counts nowhere.
+        let counted = match split_term(status) {
+            (population, Some(s)) => ident(population).and(ident(derived::LFS).eq(lit(s))),
+            (population, None) => ident(population),
+        };
         projection.push(
             when(counted.clone(), ident(derived::WEIGHT))
                 .otherwise(zero_weight.clone())?

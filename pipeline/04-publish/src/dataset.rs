@@ -49,6 +49,42 @@ pub fn message_id(config: &Config, flow: &DataflowSpec) -> String {
     )
 }
 
+/// The note attributes of every observation of `flow`, in ILO's DSD order (`NOTE_SOURCE`,
+/// `NOTE_INDICATOR`, `NOTE_CLASSIF`), several notes of one attribute joined by ` | `:
+///
+/// - `NOTE_SOURCE`: the usual residence rule, when `[concepts]` states one
+///   ([`migstat_artefacts::concepts::Concepts::residence_note`]; none for the producer's
+///   roster flag without a definition, so that such a run publishes what it did before);
+/// - the dataflow's own notes of the registry, their placeholders filled from
+///   `[concepts]` and the reference year.
+///
+/// The values are free text (ILO's note attributes have no codelist in the DSD; ILOSTAT
+/// itself publishes note codes such as `R1:3513`, which migstat does not invent).
+pub fn observation_notes(config: &Config, flow: &DataflowSpec) -> Vec<(String, String)> {
+    let year = config.survey.time_period.year;
+    let mut by_attribute: Vec<(&str, Vec<String>)> =
+        ["NOTE_SOURCE", "NOTE_INDICATOR", "NOTE_CLASSIF"]
+            .into_iter()
+            .map(|a| (a, Vec::new()))
+            .collect();
+    let mut add = |attribute: &str, value: String| {
+        if let Some((_, values)) = by_attribute.iter_mut().find(|(a, _)| *a == attribute) {
+            values.push(value);
+        }
+    };
+    if let Some(note) = config.concepts.residence_note() {
+        add("NOTE_SOURCE", note);
+    }
+    for note in &flow.notes {
+        add(&note.attribute, config.concepts.fill(&note.value, year));
+    }
+    by_attribute
+        .into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(a, values)| (a.to_string(), values.join(" | ")))
+        .collect()
+}
+
 /// Builds the dataset of `flow` from the estimates rows of that dataflow, in their order.
 pub fn build<'s>(
     config: &Config,
@@ -62,6 +98,7 @@ pub fn build<'s>(
         .set
         .data_structure(flow.structure_id())
         .ok_or_else(|| Error::internal(format!("no DSD for {}", flow.id)))?;
+    let notes = observation_notes(config, flow);
     let series_attributes: Vec<(String, String)> = unit
         .series_attributes()
         .iter()
@@ -122,6 +159,7 @@ pub fn build<'s>(
                 "SOURCE".to_string(),
                 config.survey.source_type.sdmx_source().to_string(),
             ));
+            attributes.extend(notes.iter().cloned());
             attributes.push(("DECIMALS".to_string(), DECIMALS.to_string()));
             // The confidence interval, in the unit of OBS_VALUE; never for a hidden value.
             if st != Some("C") {
@@ -169,4 +207,66 @@ pub fn build<'s>(
         },
         dsd,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migstat_artefacts::reference::Reference;
+
+    fn config(concepts: &str) -> Config {
+        let text = format!(
+            "[survey]\nref_area = \"PHL\"\ntime_period = \"2024-Q2\"\nsource_type = \"lfs\"\n\
+             [input]\npath = \"core.csv\"\n{concepts}"
+        );
+        Config::parse(&text, std::path::Path::new("run.toml")).unwrap()
+    }
+
+    fn flow(id: &str) -> DataflowSpec {
+        let registry = Reference::bundled().unwrap().registry;
+        registry.dataflows.into_iter().find(|d| d.id == id).unwrap()
+    }
+
+    #[test]
+    fn the_default_residence_rule_adds_no_note_to_the_contract_dataflows() {
+        assert!(observation_notes(&config(""), &flow("DF_MST_TEAP_SEX_AGE_CBR_NB")).is_empty());
+    }
+
+    #[test]
+    fn a_stated_residence_rule_is_a_source_note_on_every_dataflow() {
+        let c = config("[concepts]\nresidence_rule = \"at_least_12_months\"\n");
+        let notes = observation_notes(&c, &flow("DF_MST_TEAP_SEX_AGE_CBR_NB"));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].0, "NOTE_SOURCE");
+        assert!(
+            notes[0].1.contains("option B, at least 12 months"),
+            "{}",
+            notes[0].1
+        );
+    }
+
+    #[test]
+    fn notes_of_one_attribute_are_joined_in_dsd_order_with_their_placeholders_filled() {
+        let c = config(
+            "[concepts]\nresidence_rule = \"national\"\nresidence_rule_text = \"de jure\"\n\
+             nonresident_coverage = \"border crossings included\"\n",
+        );
+        let notes = observation_notes(&c, &flow("DF_MST_NRFW_SEX_AGE_NRT_NB"));
+        let attributes: Vec<&str> = notes.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(attributes, ["NOTE_SOURCE", "NOTE_INDICATOR"]);
+        assert_eq!(
+            notes[0].1,
+            "Usual residence: national definition: de jure | Non-resident foreign workers, \
+             coverage: border crossings included"
+        );
+        let recent = observation_notes(&config(""), &flow("DF_MFL_XWAP_SEX_AGE_RSN_NB"));
+        assert!(
+            recent[0].1.contains("in 2020-2024 (the last 5 years)"),
+            "{}",
+            recent[0].1
+        );
+        for (_, value) in notes.iter().chain(&recent) {
+            assert!(!value.contains('{') && value.len() <= 1024, "{value}");
+        }
+    }
 }

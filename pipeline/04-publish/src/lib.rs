@@ -11,11 +11,14 @@
 //! previous complete `sdmx/` or none.
 #![deny(missing_docs)]
 
+pub mod basis;
 pub mod dataset;
 pub mod structures;
 
 use std::fs;
 use std::io::Write;
+
+use arrow::array::AsArray;
 
 use migstat_artefacts::atomic::{replace_dir, AtomicFile};
 use migstat_artefacts::config::{Config, Format};
@@ -36,6 +39,9 @@ pub struct PublishReport {
     pub observations: u64,
     /// Observations published without value (`C`).
     pub confidential: u64,
+    /// Dataflows with no file: they require a population the source did not measure
+    /// (tabulate wrote no cell of them; `migstat_tabulate::coverage`).
+    pub dataflows_not_measured: u64,
     /// The files written, relative to the run folder, in order.
     pub files: Vec<String>,
 }
@@ -46,15 +52,33 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
     let batches = parquet_io::read_all(&run.estimates(), &schema::estimates())?;
     let prepared = dataset::prepared_timestamp(config)?;
 
+    // A dataflow that requires populations and has no cell was not measured: no file,
+    // rather than an empty dataset. One that requires nothing is always published.
+    let mut tabulated = std::collections::BTreeSet::new();
+    for batch in &batches {
+        if let Some(flows) = batch.column_by_name(schema::estimates::DATAFLOW) {
+            tabulated.extend(flows.as_string::<i32>().iter().flatten().map(String::from));
+        }
+    }
+    let mut report = PublishReport::default();
+
     // Build and validate every dataset before writing any file.
     let mut messages = Vec::new();
     for flow in &reference.registry.dataflows {
+        if !flow.requires.is_empty() && !tabulated.contains(&flow.id) {
+            report.dataflows_not_measured += 1;
+            continue;
+        }
         let measure = reference
             .registry
             .measure(&flow.measure)
             .ok_or_else(|| Error::internal(format!("no measure {}", flow.measure)))?;
         let unit = reference.registry.unit_of(measure);
-        let (message, dsd) = dataset::build(config, &prepared, flow, unit, &structures, &batches)?;
+        let (mut message, dsd) =
+            dataset::build(config, &prepared, flow, unit, &structures, &batches)?;
+        if let Some(note) = basis::note(config, &reference.registry, flow) {
+            basis::add(&mut message, dsd, note);
+        }
         let problems = sdmx::validate(&message, dsd, &structures.set);
         if !problems.is_empty() {
             return Err(Error::Validation {
@@ -65,7 +89,6 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
         messages.push((flow, message, dsd));
     }
 
-    let mut report = PublishReport::default();
     let staging = run
         .root()
         .join(format!(".sdmx.staging-{}", std::process::id()));

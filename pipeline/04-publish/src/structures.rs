@@ -45,14 +45,27 @@ impl Structures {
                     format!("DSD {} is not in schemas/dsd/", d.structure_id()),
                 ));
             }
-            if !has("CL_MEASURE", &d.measure) {
+            // The codelist the DSD gives MEASURE: ILO's CL_MEASURE, or the constructed
+            // one (agency MIGSTAT) for a measure ILO has no code for.
+            let measure_codelist = self
+                .set
+                .data_structure(d.structure_id())
+                .and_then(|dsd| dsd.dimensions.iter().find(|dim| dim.id == "MEASURE"))
+                .and_then(|dim| dim.representation.as_ref())
+                .and_then(|r| r.codelist())
+                .map_or("CL_MEASURE", |r| r.id.as_str());
+            if !has(measure_codelist, &d.measure) {
                 return Err(Error::reference(
                     file,
-                    format!("measure {} is not in CL_MEASURE", d.measure),
+                    format!("measure {} is not in {measure_codelist}", d.measure),
                 ));
             }
         }
-        for (dim, b) in &reference.registry.breakdowns {
+        for (id, b) in &reference.registry.breakdowns {
+            // The codelist of the breakdown's SDMX dimension (CBR_BRT feeds CBR). The codes
+            // of an `observed` breakdown are not listed: the country-detail codes it can
+            // take are checked below.
+            let dim = b.dimension(id);
             let cl = format!("CL_{dim}");
             let bands = reference
                 .age_bands
@@ -68,8 +81,22 @@ impl Structures {
             {
                 return Err(Error::reference(
                     file,
-                    format!("breakdown {dim}: code {bad} is not in {cl}"),
+                    format!("breakdown {id}: code {bad} is not in {cl}"),
                 ));
+            }
+        }
+        let detail = "codelists/country_detail.csv";
+        for (country, d) in &reference.country_detail {
+            for (cl, code) in [
+                ("CL_CBR", d.cbr.as_deref()),
+                ("CL_CCT", Some(d.cct.as_str())),
+            ] {
+                if let Some(bad) = code.filter(|c| !has(cl, c)) {
+                    return Err(Error::reference(
+                        detail,
+                        format!("{country}: code {bad} is not in {cl}"),
+                    ));
+                }
             }
         }
         Ok(())

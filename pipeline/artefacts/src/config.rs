@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::concepts::{Concepts, ResidenceRule};
 use crate::{Error, Result};
 
 /// A loaded, checked config with every path resolved against the config's folder.
@@ -27,6 +28,12 @@ pub struct Config {
     pub reliability: Reliability,
     /// Disclosure control on top of the primary frequency rule.
     pub disclosure: Disclosure,
+    /// The parameters of the 2018 ICLS concepts (usual residence rule, recent and return
+    /// periods, non-resident coverage). Left out of the normalised config when every key
+    /// is the default, so that the config hash of a run that does not use them is what it
+    /// was before the section existed.
+    #[serde(skip_serializing_if = "Concepts::is_default")]
+    pub concepts: Concepts,
     /// Where and in how much memory the tabulation runs. Not part of the normalised
     /// config (nor of its hash): like `--threads`, it changes how a run is computed,
     /// never its results.
@@ -201,6 +208,44 @@ pub struct Survey {
     pub time_period: TimePeriod,
     /// The kind of source.
     pub source_type: SourceType,
+    /// How the labour force status was measured (an extension of the contract). Left out
+    /// of the normalised config when it is the default, so that the config hash of a run
+    /// that does not use it is what it was before the key existed.
+    #[serde(skip_serializing_if = "LabourStatusBasis::is_current_activity")]
+    pub labour_status_basis: LabourStatusBasis,
+}
+
+/// `[survey] labour_status_basis`: where the labour force status (`lfs_status` or the
+/// question items) comes from (icls-concepts.md §2.4).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LabourStatusBasis {
+    /// The ILO current activity status of the 19th ICLS (a short reference period, the
+    /// question items or a status derived from them): every LFS, and censuses that ask
+    /// the short-form items.
+    #[default]
+    CurrentActivity,
+    /// A single "main activity" question of a census, coded EMP / UNE / OLF in
+    /// `lfs_status` by the producer. It measures main or usual activity rather than ILO
+    /// status (it under-counts the employment of students and homemakers, and
+    /// unemployment), so every published observation of a measure that depends on the
+    /// status carries the registry's note for it (`basis_note.main_activity`).
+    MainActivity,
+}
+
+impl LabourStatusBasis {
+    /// Whether this is the default, [`LabourStatusBasis::CurrentActivity`].
+    pub fn is_current_activity(&self) -> bool {
+        *self == LabourStatusBasis::CurrentActivity
+    }
+
+    /// The config value, e.g. `main_activity` (the key of the registry's `basis_note`).
+    pub fn key(self) -> &'static str {
+        match self {
+            LabourStatusBasis::CurrentActivity => "current_activity",
+            LabourStatusBasis::MainActivity => "main_activity",
+        }
+    }
 }
 
 /// `[input]`
@@ -214,7 +259,29 @@ pub struct Input {
     /// The layout file, absolute, when `layout` names a file (ends in `.toml` or holds a
     /// `/`) rather than a built-in layout; relative to the config's folder.
     pub layout_file: Option<PathBuf>,
+    /// The dictionary of a fixed-width text file (an extension of the contract): a CSPro
+    /// `.dcf` or a DDI-Codebook XML, absolute (relative to the config's folder). Left out
+    /// of the normalised config when absent, like the three keys below, so that the
+    /// config hash of a run that does not use them is what it was before they existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dictionary: Option<PathBuf>,
+    /// The record type handed out of a hierarchical fixed-width file: a CSPro record
+    /// name (`PERSON`) or a DDI record type code (`P`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+    /// Record types whose variables are attached to each record of `record_type` of the
+    /// same case (household items onto persons): CSPro record names or DDI codes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub carry: Vec<String>,
+    /// The text encoding of a fixed-width file, as a layout's `[file] encoding` names it
+    /// (`utf-8`, `latin-1`, `windows-1252`); `None`: the dictionary's (DDI `charset`),
+    /// else UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }
+
+/// The `[input] encoding` values.
+pub const INPUT_ENCODINGS: &[&str] = &["utf-8", "latin-1", "windows-1252"];
 
 /// `[quality]`
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -429,6 +496,8 @@ struct RawConfig {
     #[serde(default)]
     disclosure: Disclosure,
     #[serde(default)]
+    concepts: Concepts,
+    #[serde(default)]
     engine: Engine,
 }
 
@@ -438,6 +507,8 @@ struct RawSurvey {
     ref_area: String,
     time_period: String,
     source_type: SourceType,
+    #[serde(default)]
+    labour_status_basis: LabourStatusBasis,
 }
 
 #[derive(Deserialize)]
@@ -446,6 +517,11 @@ struct RawInput {
     path: PathBuf,
     #[serde(default = "default_layout")]
     layout: String,
+    dictionary: Option<PathBuf>,
+    record_type: Option<String>,
+    #[serde(default)]
+    carry: Vec<String>,
+    encoding: Option<String>,
 }
 
 fn default_layout() -> String {
@@ -500,6 +576,18 @@ impl Config {
                 ),
             )
         })?;
+        if s.labour_status_basis == LabourStatusBasis::MainActivity
+            && s.source_type == SourceType::Lfs
+        {
+            // A labour force survey measures the ILO current activity status by
+            // definition; a main-activity question is a census short form (§2.4).
+            return Err(Error::config(
+                file,
+                "survey.labour_status_basis = \"main_activity\" is for a census \
+                 (source_type = \"census\"): a labour force survey measures the current \
+                 activity status",
+            ));
+        }
         let layout_file = if is_layout_path(&raw.input.layout) {
             let path = folder.join(&raw.input.layout);
             if !path.is_file() {
@@ -526,6 +614,58 @@ impl Config {
                 ),
             ));
         };
+        let dictionary = match &raw.input.dictionary {
+            None => None,
+            Some(d) => {
+                let path = folder.join(d);
+                if !path.is_file() {
+                    return Err(Error::config(
+                        file,
+                        format!(
+                            "input.dictionary = {:?}: no dictionary file {}",
+                            d.display(),
+                            path.display()
+                        ),
+                    ));
+                }
+                Some(path)
+            }
+        };
+        if dictionary.is_none() {
+            let fixed_only = [
+                ("input.record_type", raw.input.record_type.is_some()),
+                ("input.carry", !raw.input.carry.is_empty()),
+                ("input.encoding", raw.input.encoding.is_some()),
+            ];
+            if let Some((key, _)) = fixed_only.iter().find(|(_, given)| *given) {
+                return Err(Error::config(
+                    file,
+                    format!(
+                        "{key} is for fixed-width text, which needs input.dictionary (a CSPro \
+                         .dcf or a DDI XML); .sav and .dta files name their own encoding, and \
+                         delimited text takes it from its layout's [file] encoding"
+                    ),
+                ));
+            }
+        }
+        if let Some(e) = &raw.input.encoding {
+            if !INPUT_ENCODINGS.contains(&e.as_str()) {
+                return Err(Error::config(
+                    file,
+                    format!(
+                        "input.encoding = {e:?}: expected one of {}",
+                        INPUT_ENCODINGS.join(", ")
+                    ),
+                ));
+            }
+        }
+        if !raw.input.carry.is_empty() && raw.input.record_type.is_none() {
+            return Err(Error::config(
+                file,
+                "input.carry needs input.record_type: the record type the carried \
+                 variables are attached to",
+            ));
+        }
         let id_ok = |v: &str| {
             !v.is_empty()
                 && v.bytes()
@@ -559,6 +699,7 @@ impl Config {
         check_design(&raw.design, file)?;
         check_disclosure(&raw.disclosure, file)?;
         check_engine(&raw.engine, file)?;
+        raw.concepts.check().map_err(|m| Error::config(file, m))?;
         let mut engine = raw.engine;
         engine.spill_dir = engine.spill_dir.map(|d| folder.join(d));
         Ok(Config {
@@ -567,17 +708,23 @@ impl Config {
                 ref_area: s.ref_area,
                 time_period,
                 source_type: s.source_type,
+                labour_status_basis: s.labour_status_basis,
             },
             input: Input {
                 path: folder.join(raw.input.path),
                 layout: raw.input.layout,
                 layout_file,
+                dictionary,
+                record_type: raw.input.record_type,
+                carry: raw.input.carry,
+                encoding: raw.input.encoding,
             },
             quality: raw.quality,
             publish: raw.publish,
             design: raw.design,
             reliability: raw.reliability,
             disclosure: raw.disclosure,
+            concepts: raw.concepts,
             engine,
         })
     }
@@ -700,6 +847,44 @@ unreliable_below_n = 20
     }
 
     #[test]
+    fn the_fixed_width_input_keys_need_a_dictionary_and_stay_out_of_the_hash_when_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("census.dcf"), "[Dictionary]\n").unwrap();
+        let config = dir.path().join("c.toml");
+        let with = GOOD.replace(
+            "layout = \"core\"",
+            "layout = \"core\"\ndictionary = \"census.dcf\"\nrecord_type = \"PERSON\"\n\
+             carry = [\"HOUSING\"]\nencoding = \"latin-1\"",
+        );
+        let c = Config::parse(&with, &config).unwrap();
+        assert_eq!(c.input.dictionary, Some(dir.path().join("census.dcf")));
+        assert_eq!(c.input.carry, ["HOUSING"]);
+        assert_eq!(c.normalised()["input"]["record_type"], "PERSON");
+        // Absent, they are not in the normalised config (nor its hash).
+        let plain = Config::parse(GOOD, &config).unwrap().normalised();
+        let keys: Vec<&String> = plain["input"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["layout", "layout_file", "path"]);
+        for (text, key) in [
+            (with.replace("census.dcf", "nope.dcf"), "input.dictionary"),
+            (with.replace("\"latin-1\"", "\"ebcdic\""), "input.encoding"),
+            (
+                with.replace("record_type = \"PERSON\"\n", ""),
+                "input.carry",
+            ),
+            (
+                GOOD.replace(
+                    "layout = \"core\"",
+                    "layout = \"core\"\nencoding = \"utf-8\"",
+                ),
+                "input.dictionary",
+            ),
+        ] {
+            let e = Config::parse(&text, &config).unwrap_err().to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
+    }
+
+    #[test]
     fn time_periods_follow_the_contract_forms() {
         assert_eq!(TimePeriod::parse("2024").unwrap().freq, Freq::A);
         assert_eq!(TimePeriod::parse("2024-Q4").unwrap().freq, Freq::Q);
@@ -740,6 +925,77 @@ unreliable_below_n = 20
         assert!(e.to_string().contains("jkn_rscales"), "{e}");
         let text = format!("{GOOD}\n[design]\nci_level = 95\n");
         assert!(Config::parse(&text, Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn the_labour_status_basis_defaults_to_current_activity_and_main_activity_needs_a_census() {
+        let c = Config::parse(GOOD, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            c.survey.labour_status_basis,
+            LabourStatusBasis::CurrentActivity
+        );
+        assert!(
+            c.normalised()["survey"]
+                .get("labour_status_basis")
+                .is_none(),
+            "the default stays out of the normalised config (and its hash)"
+        );
+        let census = GOOD.replace(
+            "source_type = \"lfs\"",
+            "source_type = \"census\"\nlabour_status_basis = \"main_activity\"",
+        );
+        let c = Config::parse(&census, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            c.survey.labour_status_basis,
+            LabourStatusBasis::MainActivity
+        );
+        assert_eq!(c.survey.labour_status_basis.key(), "main_activity");
+        assert_eq!(
+            c.normalised()["survey"]["labour_status_basis"],
+            "main_activity"
+        );
+        let lfs = GOOD.replace(
+            "source_type = \"lfs\"",
+            "source_type = \"lfs\"\nlabour_status_basis = \"main_activity\"",
+        );
+        let e = Config::parse(&lfs, Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("labour_status_basis"), "{e}");
+        let typo = census.replace("\"main_activity\"", "\"usual\"");
+        let e = Config::parse(&typo, Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("usual"), "{e}");
+    }
+
+    #[test]
+    fn the_concepts_section_is_optional_checked_and_recorded_only_when_used() {
+        let c = Config::parse(GOOD, Path::new("c.toml")).unwrap();
+        assert_eq!(c.concepts.residence_rule, ResidenceRule::National);
+        assert!(
+            c.normalised().get("concepts").is_none(),
+            "the defaults stay out of the normalised config (and its hash)"
+        );
+        let text = format!(
+            "{GOOD}\n[concepts]\nresidence_rule = \"at_least_12_months\"\nrecent_years = 3\n"
+        );
+        let c = Config::parse(&text, Path::new("c.toml")).unwrap();
+        assert_eq!(c.concepts.residence_rule, ResidenceRule::AtLeast12Months);
+        assert_eq!(
+            c.normalised()["concepts"]["residence_rule"],
+            "at_least_12_months"
+        );
+        assert_eq!(c.normalised()["concepts"]["recent_years"], 3);
+        let e = Config::parse(
+            &format!("{GOOD}\n[concepts]\nreturn_lookback_years = 0\n"),
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("return_lookback_years"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+        let e = Config::parse(
+            &format!("{GOOD}\n[concepts]\nresidence = \"national\"\n"),
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("residence"), "{e}");
     }
 
     #[test]

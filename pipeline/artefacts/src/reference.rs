@@ -2,7 +2,7 @@
 //! `codelists/` and `schemas/` folders (they stay data files; the binary just carries a
 //! copy so that it runs from anywhere).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::manifest::FileRecord;
 use crate::registry::Registry;
@@ -27,6 +27,18 @@ pub const BUNDLED_FILES: &[(&str, &str)] = &[
         "schemas/dsd/ILO_MST_SEX_AGE_dataflows.xml",
         repo_file!("schemas/dsd/ILO_MST_SEX_AGE_dataflows.xml"),
     ),
+    (
+        "schemas/dsd/ILO_MST_breakdowns_dataflows.xml",
+        repo_file!("schemas/dsd/ILO_MST_breakdowns_dataflows.xml"),
+    ),
+    (
+        "schemas/dsd/MIGSTAT_constructed_codelists.xml",
+        repo_file!("schemas/dsd/MIGSTAT_constructed_codelists.xml"),
+    ),
+    (
+        "schemas/dsd/ILO_MIGRATION_dataflows.xml",
+        repo_file!("schemas/dsd/ILO_MIGRATION_dataflows.xml"),
+    ),
     ("schemas/dataflows.toml", BUNDLED_REGISTRY),
     (
         "codelists/age_bands.csv",
@@ -36,7 +48,21 @@ pub const BUNDLED_FILES: &[(&str, &str)] = &[
         "codelists/countries.csv",
         repo_file!("codelists/countries.csv"),
     ),
+    (
+        "codelists/country_detail.csv",
+        repo_file!("codelists/country_detail.csv"),
+    ),
 ];
+
+/// ILO's country-detail codes of one country code of the core record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryDetail {
+    /// CL_CBR country-of-birth code (`CBR_BRT_*`); `None` for a code that is no
+    /// birthplace (`XXA`, stateless).
+    pub cbr: Option<String>,
+    /// CL_CCT country-of-citizenship code (`CCT_CTZ_*`).
+    pub cct: String,
+}
 
 /// An AGE code and the completed years it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +92,9 @@ pub struct Reference {
     pub age_bands: Vec<AgeBand>,
     /// ISO 3166-1 alpha-3 codes accepted for country of birth and citizenship.
     pub countries: BTreeSet<String>,
+    /// ILO's country-detail codes of every accepted country code and of the special
+    /// codes `XXX` and `XXA` (`codelists/country_detail.csv`).
+    pub country_detail: BTreeMap<String, CountryDetail>,
 }
 
 impl Reference {
@@ -74,10 +103,22 @@ impl Reference {
         let registry = Registry::parse(BUNDLED_REGISTRY, "schemas/dataflows.toml")?;
         let age_bands = parse_age_bands(repo_file!("codelists/age_bands.csv"))?;
         let countries = parse_countries(repo_file!("codelists/countries.csv"))?;
+        let country_detail = parse_country_detail(repo_file!("codelists/country_detail.csv"))?;
+        if let Some(missing) = countries
+            .iter()
+            .chain(&["XXX".to_string(), "XXA".to_string()])
+            .find(|c| !country_detail.contains_key(*c))
+        {
+            return Err(Error::reference(
+                "codelists/country_detail.csv",
+                format!("no row for the accepted country code {missing}"),
+            ));
+        }
         Ok(Reference {
             registry,
             age_bands,
             countries,
+            country_detail,
         })
     }
 
@@ -136,6 +177,40 @@ fn parse_countries(text: &str) -> Result<BTreeSet<String>> {
         .collect()
 }
 
+/// The bundled `codelists/country_detail.csv` alone (the derive stage needs nothing else
+/// of the reference data).
+pub fn bundled_country_detail() -> Result<BTreeMap<String, CountryDetail>> {
+    parse_country_detail(repo_file!("codelists/country_detail.csv"))
+}
+
+fn parse_country_detail(text: &str) -> Result<BTreeMap<String, CountryDetail>> {
+    let file = "codelists/country_detail.csv";
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = BTreeMap::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| Error::reference(file, e.to_string()))?;
+        let (code, cbr, cct) = match (rec.get(0), rec.get(1), rec.get(2)) {
+            (Some(code), Some(cbr), Some(cct)) if !code.is_empty() && !cct.is_empty() => {
+                (code, cbr, cct)
+            }
+            _ => {
+                return Err(Error::reference(
+                    file,
+                    format!("row {}: expected code,cbr,cct", i + 1),
+                ))
+            }
+        };
+        out.insert(
+            code.to_string(),
+            CountryDetail {
+                cbr: (!cbr.is_empty()).then(|| cbr.to_string()),
+                cct: cct.to_string(),
+            },
+        );
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,7 +224,30 @@ mod tests {
             !r.countries.contains("XXX"),
             "special codes are handled by the rules"
         );
-        assert_eq!(r.structure_messages().count(), 2);
+        assert_eq!(r.structure_messages().count(), 5);
+    }
+
+    #[test]
+    fn every_accepted_country_code_has_its_ilo_detail_codes() {
+        let r = Reference::bundled().unwrap();
+        let idn = &r.country_detail["IDN"];
+        assert_eq!(
+            (idn.cbr.as_deref(), idn.cct.as_str()),
+            (Some("CBR_BRT_IDN"), "CCT_CTZ_IDN")
+        );
+        // No code of its own in ILO's CL_CBR / CL_CCT: the residual "Other countries".
+        let sun = &r.country_detail["SUN"];
+        assert_eq!(
+            (sun.cbr.as_deref(), sun.cct.as_str()),
+            (Some("CBR_BRT_X"), "CCT_CTZ_X")
+        );
+        assert_eq!(r.country_detail["XXX"].cbr.as_deref(), Some("CBR_BRT_X"));
+        let stateless = &r.country_detail["XXA"];
+        assert_eq!(
+            (stateless.cbr.as_deref(), stateless.cct.as_str()),
+            (None, "CCT_CTZ_X")
+        );
+        assert_eq!(r.country_detail.len(), r.countries.len() + 2);
     }
 
     #[test]

@@ -57,6 +57,49 @@ pub mod core {
     pub const YEAR_OF_ARRIVAL: &str = "year_of_arrival";
     /// Main reason for migration.
     pub const REASON_FOR_MIGRATION: &str = "reason_for_migration";
+    /// Extension: highest level of education completed, an ISCED 2011 level (`X` no
+    /// schooling, `0`..`9`) or an ILO aggregate (`LTB`, `BAS`, `INT`, `ADV`); null = not
+    /// stated.
+    pub const EDUCATION: &str = "education";
+    /// Extension: economic activity of the main job, an ISIC Rev.4 section letter `A`..`U`;
+    /// null = not stated.
+    pub const ECONOMIC_ACTIVITY: &str = "economic_activity";
+    /// Extension: occupation in the main job, an ISCO-08 major group `0`..`9`; null = not
+    /// stated.
+    pub const OCCUPATION: &str = "occupation";
+    /// Extension: status in employment in the main job, an ICSE-93 group `1`..`6`; null =
+    /// not stated.
+    pub const STATUS_IN_EMPLOYMENT: &str = "status_in_employment";
+    /// Extension (usual residence, icls-concepts.md §1.2): months the person lived in the
+    /// country during the last 12 months, temporary absences (holidays, work assignments)
+    /// counted as presence; a decimal from 0 to 12, null = not stated.
+    pub const MONTHS_PRESENT_12M: &str = "months_present_12m";
+    /// Extension (usual residence): months the person intends to stay in the country from
+    /// the reference date; a decimal from 0 to 1560, null = not stated.
+    pub const INTENDED_STAY_MONTHS: &str = "intended_stay_months";
+    /// Extension (non-resident foreign workers, §1.4): present in the country in the
+    /// reference week.
+    pub const PRESENT_IN_COUNTRY: &str = "present_in_country";
+    /// Extension (§1.4): employed by a producer unit resident in the country.
+    pub const WORKS_FOR_RESIDENT_UNIT: &str = "works_for_resident_unit";
+    /// Extension (§1.4): seeking work in the country.
+    pub const SEEKING_WORK_IN_COUNTRY: &str = "seeking_work_in_country";
+    /// Extension (§1.4): the kind of non-resident foreign worker: `FRONTIER`, `SEASONAL`,
+    /// `SEAFARER`, `ITINERANT`, `PROJECT_TIED`, `SPECIFIED_EMPLOYMENT`, `SELF_EMPLOYED`.
+    pub const NONRESIDENT_WORKER_TYPE: &str = "nonresident_worker_type";
+    /// Extension (§1.7): completed years of residence in the country as reported (EU-LFS
+    /// `YEARESID`, IPUMS `YRSIMM`), 0 to 130, null = not stated.
+    pub const YEARS_OF_RESIDENCE: &str = "years_of_residence";
+    /// Extension (return migration, §1.6): the country of usual residence before the
+    /// person last came to live in this one: ISO alpha-3, `XXX` = abroad, country not
+    /// stated; null = not stated or never lived abroad.
+    pub const PREVIOUS_COUNTRY_OF_RESIDENCE: &str = "previous_country_of_residence";
+    /// Extension (§1.6): the year the person last came back from abroad to live in the
+    /// country, 1900 to the reference year.
+    pub const YEAR_OF_RETURN: &str = "year_of_return";
+    /// Extension (§1.6): labour force status while last resident abroad: `EMP`, `UNE`,
+    /// `OLF`.
+    pub const LABOUR_STATUS_ABROAD: &str = "labour_status_abroad";
     /// Extension (sample design): the stratum, null = not stated.
     pub const STRATUM: &str = "stratum";
     /// Extension (sample design): the primary sampling unit, null = not stated.
@@ -125,6 +168,20 @@ pub fn core_record() -> SchemaRef {
         flag(core::FUTURE_START),
         Field::new(core::YEAR_OF_ARRIVAL, Int32, true),
         text(core::REASON_FOR_MIGRATION),
+        text(core::EDUCATION),
+        text(core::ECONOMIC_ACTIVITY),
+        text(core::OCCUPATION),
+        text(core::STATUS_IN_EMPLOYMENT),
+        Field::new(core::MONTHS_PRESENT_12M, Float64, true),
+        Field::new(core::INTENDED_STAY_MONTHS, Float64, true),
+        flag(core::PRESENT_IN_COUNTRY),
+        flag(core::WORKS_FOR_RESIDENT_UNIT),
+        flag(core::SEEKING_WORK_IN_COUNTRY),
+        text(core::NONRESIDENT_WORKER_TYPE),
+        Field::new(core::YEARS_OF_RESIDENCE, Int32, true),
+        text(core::PREVIOUS_COUNTRY_OF_RESIDENCE),
+        Field::new(core::YEAR_OF_RETURN, Int32, true),
+        text(core::LABOUR_STATUS_ABROAD),
         text(core::STRATUM),
         text(core::PSU),
         Field::new(core::SOURCE_ROW, Int64, false),
@@ -155,6 +212,91 @@ pub mod derived {
     pub const CBR: &str = "cbr";
     /// ILO CL_CCT code: `CCT_CIT_CITIZEN`, `CCT_CIT_NONCIT`, `CCT_CIT_X`.
     pub const CCT: &str = "cct";
+    /// ILO CL_EDU code of the aggregate level of education: `EDU_AGGREGATE_LTB`, `_BAS`,
+    /// `_INT`, `_ADV`, `_X`.
+    pub const EDU: &str = "edu";
+    /// ILO CL_ECO code of an employed person's ISIC Rev.4 section (`ECO_ISIC4_A` ..
+    /// `ECO_ISIC4_U`, `ECO_ISIC4_X`); [`NOT_APPLICABLE`] for everyone else.
+    pub const ECO: &str = "eco";
+    /// ILO CL_OCU code of an employed person's ISCO-08 major group (`OCU_ISCO08_0` ..
+    /// `OCU_ISCO08_9`, `OCU_ISCO08_X`); [`NOT_APPLICABLE`] for everyone else.
+    pub const OCU: &str = "ocu";
+    /// ILO CL_STE code of an employed person's ICSE-93 group (`STE_ICSE93_1` ..
+    /// `STE_ICSE93_6`); [`NOT_APPLICABLE`] for everyone else.
+    pub const STE: &str = "ste";
+    /// ILO CL_CBR country-of-birth code of a foreign-born person (`CBR_BRT_<ISO3>`,
+    /// `CBR_BRT_X`); [`NOT_APPLICABLE`] for everyone else.
+    pub const CBR_COUNTRY: &str = "cbr_country";
+    /// ILO CL_CCT country-of-citizenship code of a non-citizen (`CCT_CTZ_<ISO3>`,
+    /// `CCT_CTZ_X`); [`NOT_APPLICABLE`] for everyone else.
+    pub const CCT_COUNTRY: &str = "cct_country";
+    /// The code of a derived classification that does not apply to the person (ILO's
+    /// `_Z`, "Not applicable"): never published, and never null, so that no person falls
+    /// into a rolled-up cell of the tabulation by accident.
+    pub const NOT_APPLICABLE: &str = "_Z";
+    /// Usual resident after `[concepts] residence_rule` (icls-concepts.md §1.2); the
+    /// scope test of contract §4 reads this, not the roster flag.
+    pub const USUAL_RESIDENT: &str = "usual_resident";
+    /// What decided `usual_resident`: `ROSTER`, `ROSTER_N`, `PRESENT`, `INTENDS`, `RULE_N`
+    /// (pipeline/02-derive/src/usual_residence.rs).
+    pub const RESIDENCE_BASIS: &str = "residence_basis";
+    /// Constructed CL_RES code: `RES_STATUS_RESIDENT`, `RES_STATUS_NONRESIDENT`.
+    pub const RES: &str = "residence_status";
+    /// Population (§1.4 group b): a non-resident of working age present in the country,
+    /// employed by a resident producer unit or seeking work in the country. Null = not
+    /// measured (a resident, or a non-resident whose labour attachment is not stated).
+    pub const NONRESIDENT_FOREIGN_WORKER: &str = "nonresident_foreign_worker";
+    /// Constructed CL_NRT code of a non-resident foreign worker (`NRT_TYPE_FRONTIER`, ...,
+    /// `NRT_TYPE_X`); [`NOT_APPLICABLE`] for everyone else.
+    pub const NRT: &str = "nonresident_worker_type";
+    /// Population (§1.4): international migrant workers on the place-of-birth basis,
+    /// resident (foreign-born, in the labour force) or not ([`NONRESIDENT_FOREIGN_WORKER`]).
+    /// Null where group (b) is not measured.
+    pub const IMW_CBR: &str = "international_migrant_worker_cbr";
+    /// Population (§1.4): the same on the citizenship basis (non-citizens).
+    pub const IMW_CCT: &str = "international_migrant_worker_cct";
+    /// Completed years since the person last arrived to live in the country (§1.7),
+    /// null when no arrival is recorded.
+    pub const YEARS_SINCE_ARRIVAL: &str = "years_since_arrival";
+    /// Whether [`YEARS_SINCE_ARRIVAL`] comes from the year of arrival alone
+    /// (reference year - year of arrival) rather than reported years of residence.
+    pub const DURATION_APPROXIMATE: &str = "duration_approximate";
+    /// Constructed CL_DRS code of the duration of residence (`DRS_YRS_YLT1`, `_Y1-4`,
+    /// `_Y5-9`, `_YGE10`, `_X` not stated, `_NA` born in the country, no arrival).
+    pub const DRS: &str = "residence_duration";
+    /// Constructed CL_RSN code of the main reason for migration (`RSN_REASON_WORKJOB`,
+    /// ..., `RSN_REASON_X`); [`NOT_APPLICABLE`] for a native with no arrival recorded.
+    pub const RSN: &str = "migration_reason";
+    /// Population (§1.7): in scope, arrived to live in the country in the last
+    /// `[concepts] recent_years` years. Null when no arrival is recorded.
+    pub const RECENT_IMMIGRANT: &str = "recent_immigrant";
+    /// Population (§1.5): a recent immigrant who came for work (reason
+    /// `WORK_JOB_FOUND` or `WORK_NO_JOB_FOUND`). Null when the arrival or the reason is
+    /// not stated.
+    pub const RECENT_FOR_WORK_IMMIGRANT: &str = "recent_for_work_immigrant";
+    /// Completed years since the person came back from abroad (§1.6), null when not
+    /// known.
+    pub const YEARS_SINCE_RETURN: &str = "years_since_return";
+    /// Population (§1.6): in scope, a citizen or native-born, previously resident abroad,
+    /// back in the last `[concepts] return_lookback_years` years. Null when no previous
+    /// country of residence is stated.
+    pub const RETURN_MIGRANT: &str = "return_migrant";
+    /// Population (§1.6): a return migrant who was in the labour force (employed or
+    /// unemployed) while abroad. Null when that status is not stated.
+    pub const RETURN_MIGRANT_WORKER: &str = "return_migrant_worker";
+    /// The derived Boolean columns a measure of `schemas/dataflows.toml` may count in
+    /// (a term `population:STATUS`, or `population` for every status); a bare status
+    /// counts in [`IN_SCOPE`].
+    pub const POPULATIONS: &[&str] = &[
+        IN_SCOPE,
+        NONRESIDENT_FOREIGN_WORKER,
+        IMW_CBR,
+        IMW_CCT,
+        RECENT_IMMIGRANT,
+        RECENT_FOR_WORK_IMMIGRANT,
+        RETURN_MIGRANT,
+        RETURN_MIGRANT_WORKER,
+    ];
     /// The stratum (from the core record).
     pub const STRATUM: &str = "stratum";
     /// The primary sampling unit (from the core record).
@@ -216,6 +358,28 @@ pub fn derived_record() -> SchemaRef {
         Field::new(derived::LFS_RULE, UInt8, false),
         Field::new(derived::CBR, Utf8, false),
         Field::new(derived::CCT, Utf8, false),
+        Field::new(derived::EDU, Utf8, false),
+        Field::new(derived::ECO, Utf8, false),
+        Field::new(derived::OCU, Utf8, false),
+        Field::new(derived::STE, Utf8, false),
+        Field::new(derived::CBR_COUNTRY, Utf8, false),
+        Field::new(derived::CCT_COUNTRY, Utf8, false),
+        Field::new(derived::USUAL_RESIDENT, Boolean, false),
+        Field::new(derived::RESIDENCE_BASIS, Utf8, false),
+        Field::new(derived::RES, Utf8, false),
+        Field::new(derived::NONRESIDENT_FOREIGN_WORKER, Boolean, true),
+        Field::new(derived::NRT, Utf8, false),
+        Field::new(derived::IMW_CBR, Boolean, true),
+        Field::new(derived::IMW_CCT, Boolean, true),
+        Field::new(derived::YEARS_SINCE_ARRIVAL, Int32, true),
+        Field::new(derived::DURATION_APPROXIMATE, Boolean, true),
+        Field::new(derived::DRS, Utf8, false),
+        Field::new(derived::RSN, Utf8, false),
+        Field::new(derived::RECENT_IMMIGRANT, Boolean, true),
+        Field::new(derived::RECENT_FOR_WORK_IMMIGRANT, Boolean, true),
+        Field::new(derived::YEARS_SINCE_RETURN, Int32, true),
+        Field::new(derived::RETURN_MIGRANT, Boolean, true),
+        Field::new(derived::RETURN_MIGRANT_WORKER, Boolean, true),
         Field::new(derived::STRATUM, Utf8, true),
         Field::new(derived::PSU, Utf8, true),
         Field::new(derived::SOURCE_ROW, Int64, false),
@@ -235,12 +399,28 @@ pub mod estimates {
     pub const MEASURE: &str = "MEASURE";
     /// CL_SEX code.
     pub const SEX: &str = "SEX";
-    /// CL_AGE code.
+    /// CL_AGE code (null in flows without an AGE dimension).
     pub const AGE: &str = "AGE";
     /// CL_CBR code (null in CCT flows).
     pub const CBR: &str = "CBR";
     /// CL_CCT code (null in CBR flows).
     pub const CCT: &str = "CCT";
+    /// CL_EDU code (null in flows without an EDU dimension).
+    pub const EDU: &str = "EDU";
+    /// CL_ECO code (null in flows without an ECO dimension).
+    pub const ECO: &str = "ECO";
+    /// CL_OCU code (null in flows without an OCU dimension).
+    pub const OCU: &str = "OCU";
+    /// CL_STE code (null in flows without a STE dimension).
+    pub const STE: &str = "STE";
+    /// Constructed CL_RES code, residence status (null in flows without RES).
+    pub const RES: &str = "RES";
+    /// Constructed CL_NRT code, kind of non-resident foreign worker (null without NRT).
+    pub const NRT: &str = "NRT";
+    /// Constructed CL_DRS code, duration of residence (null without DRS).
+    pub const DRS: &str = "DRS";
+    /// Constructed CL_RSN code, reason for migration (null without RSN).
+    pub const RSN: &str = "RSN";
     /// The reference period.
     pub const TIME_PERIOD: &str = "TIME_PERIOD";
     /// The estimate in the published unit (thousands or percent), whatever its status.
@@ -276,6 +456,14 @@ pub const ESTIMATE_DIMENSIONS: &[&str] = &[
     estimates::AGE,
     estimates::CBR,
     estimates::CCT,
+    estimates::EDU,
+    estimates::ECO,
+    estimates::OCU,
+    estimates::STE,
+    estimates::RES,
+    estimates::NRT,
+    estimates::DRS,
+    estimates::RSN,
 ];
 
 /// The schema of `tabulate/estimates.parquet`.
@@ -288,9 +476,17 @@ pub fn estimates() -> SchemaRef {
         code(estimates::FREQ, false),
         code(estimates::MEASURE, false),
         code(estimates::SEX, false),
-        code(estimates::AGE, false),
+        code(estimates::AGE, true),
         code(estimates::CBR, true),
         code(estimates::CCT, true),
+        code(estimates::EDU, true),
+        code(estimates::ECO, true),
+        code(estimates::OCU, true),
+        code(estimates::STE, true),
+        code(estimates::RES, true),
+        code(estimates::NRT, true),
+        code(estimates::DRS, true),
+        code(estimates::RSN, true),
         code(estimates::TIME_PERIOD, false),
         Field::new(estimates::ESTIMATE, Float64, false),
         code(estimates::OBS_STATUS, true),

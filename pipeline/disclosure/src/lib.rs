@@ -1,13 +1,14 @@
 //! Statistical disclosure control for migstat tables: primary and secondary
-//! cell suppression, checked by linear programming.
+//! cell suppression, with an exact exposure test and an independent LP audit.
 //!
 //! # The problem
 //!
 //! A migstat dataflow publishes cells keyed by `SEX × AGE × migrant axis`
-//! (country of birth or citizenship). The cells are tied by additive
-//! relations: `SEX_T = SEX_M + SEX_F (+ SEX_O)`, `CBR_BIR_TOTAL = NATIVE +
-//! FOREIGN + X`, and in `AGE` three families of bands whose totals are the
-//! same number and which share bands (`Y15-24` is in all three). A cell
+//! (country of birth or citizenship) for one measure. The cells are tied by
+//! additive relations: `SEX_T = SEX_M + SEX_F (+ SEX_O)`, `CBR_BIR_TOTAL =
+//! NATIVE + FOREIGN + X`, in `AGE` three families of bands whose totals are
+//! the same number and which share bands (`Y15-24` is in all three), and
+//! between measures (`XWAP = TEAP + TEIP`, `TEAP = TEMP + TUNE`). A cell
 //! counting `0 < n < k` unweighted records is *primary* confidential (the
 //! contract's frequency rule, [`primary_by_frequency`]). Withholding it is
 //! not enough: a reader who knows the relations could recompute it from
@@ -23,28 +24,60 @@
 //! relation with one part. [`Table::from_dimensions`] forms every relation
 //! of a cross-classified table from per-dimension code relations: a
 //! relation along one dimension with the other dimensions' codes fixed.
-//! [`ilo`] holds migstat's code structure.
+//! [`Table::from_linked_dimensions`] does the same for several tables that
+//! share cells (every dataflow of a publication at once: the measure is one
+//! more dimension, and a cell two dataflows publish is one cell). [`ilo`]
+//! holds migstat's code structure.
 //!
 //! What a reader can infer about a suppressed cell is its *feasible
 //! interval* ([`feasible_interval`]): the minimum and maximum of its value
 //! over all non-negative values of the suppressed cells that satisfy every
-//! relation, the published cells being fixed. It is computed by linear
-//! programming (the pure-Rust `minilp` simplex solver), per connected
-//! component of suppressed cells, in units of the table's largest value; an
-//! infinite maximum is recognised by a second LP that looks for a
-//! direction along which the cell can grow forever. A suppressed cell is
-//! *exposed* when its interval is a point: wide no more than
-//! [`Table::tolerance`] (`1e-6` × the largest value). [`audit`] lists the
-//! exposed cells.
+//! relation, the published cells being fixed. A suppressed cell is
+//! *exposed* (recomputable) when its interval is a single point.
 //!
-//! The audit only declares a cell protected on evidence it has checked
-//! itself: two solutions, each verified against every relation and
-//! non-negativity, whose values of the cell differ by more than the
-//! tolerance. Every LP optimum is such a solution (and one optimum often
-//! settles many cells at once, which saves most of the LPs). A solver
-//! failure or an answer that does not check makes the cell count as
-//! exposed, so numerical trouble can cause extra suppression but never a
-//! disclosure.
+//! # Deciding exposure exactly
+//!
+//! [`recomputable`] lists the exposed cells without solving an LP per cell.
+//! Every other solution differs from the true values by a vector `d` of the
+//! null space of the relations restricted to the suppressed cells. A cell
+//! whose true value is positive can move along any such `d` a little way
+//! both ways; only cells of value 0 block a direction (it may not make them
+//! negative). So:
+//!
+//! * with no suppressed zero, a cell is exposed exactly when every null-space
+//!   vector is 0 on it, i.e. when its unit row lies in the row space of the
+//!   relations restricted to the suppressed cells: linear algebra;
+//! * a suppressed zero that no admissible direction can raise is *pinned*
+//!   by non-negativity (found by a small exact LP over the zeros alone,
+//!   with Bland's rule); a pinned zero is a known number, and the test above
+//!   runs with `z = 0` added to the relations.
+//!
+//! The arithmetic is exact: sparse integer vectors (`i128`, each divided by
+//! the gcd of its entries; the coefficients of relations between codes stay
+//! within a few units) and rationals for the zeros, so there is no
+//! tolerance and no solver accuracy to trust. The row space is kept split
+//! in two — combinations of relations that involve published cells only,
+//! and combinations in reduced row echelon form on the suppressed cells —
+//! and updated cell by cell as cells are suppressed, which is what makes the
+//! greedy algorithm below cheap on tables of thousands of cells (all count
+//! dataflows of a publication in one table). Should a number ever outgrow
+//! `i128`, the LP audit answers instead.
+//!
+//! # The independent LP audit
+//!
+//! [`audit`] answers the same question by linear programming (the pure-Rust
+//! `minilp` simplex solver), per connected component of suppressed cells,
+//! in units of the table's largest value, and reports each exposed cell's
+//! interval; an infinite maximum is recognised by a second LP that looks
+//! for a direction along which the cell can grow forever. A cell counts as
+//! a point when its interval is no wider than [`Table::tolerance`] (`1e-6`
+//! × the largest value). The audit only declares a cell protected on
+//! evidence it has checked itself: two solutions, each verified against
+//! every relation and non-negativity, whose values of the cell differ by
+//! more than the tolerance. A solver failure or an answer that does not
+//! check makes the cell count as exposed. The tests require [`recomputable`]
+//! and [`audit`] to agree on random tables and random suppression patterns;
+//! the audit is too slow to run inside [`suppress`] on large tables.
 //!
 //! # The algorithm
 //!
@@ -56,13 +89,13 @@
 //!    cheapest by the *cost rule* below. (A relation with one suppressed
 //!    member gives that member away by subtraction; for an equality the
 //!    only other member, the equal copy, is taken.)
-//! 3. Run the LP audit. If some suppressed cell is exposed — recomputable
-//!    through a combination of relations, or pinned by non-negativity —
-//!    take the first one found (components in order of their first cell,
-//!    cells in index order), suppress the cheapest published cell that
-//!    shares a relation with it (if all of those are suppressed or
-//!    zero-count, the cheapest one a relation further away, and so on), and
-//!    go back to 2. Stop when the audit is clean.
+//! 3. Test exposure exactly. If some suppressed cell is exposed —
+//!    recomputable through a combination of relations, or pinned by
+//!    non-negativity — take the first one (smallest index), suppress the
+//!    cheapest published cell that shares a relation with it (if all of
+//!    those are suppressed or zero-count, the cheapest one a relation
+//!    further away, and so on), and go back to 2. Stop when no cell is
+//!    exposed.
 //!
 //! [`suppress`] returns one [`Reason`] per cell: `Primary`,
 //! `Complementary` (step 2), `Audit` (step 3) or `None` (published);
@@ -73,9 +106,11 @@
 //! hand before totals (margins are the most used numbers); smaller value;
 //! smaller `n`; key order; index. Each round of 2–3 suppresses at least one
 //! more cell, so the algorithm ends; it cannot end with an exposed cell
-//! unless every cell related to it is already suppressed.
+//! unless every cell related to it is already suppressed. Suppressing a
+//! cell never makes another one exposed (the feasible set only grows), so a
+//! round costs the update for its new cells, not a recomputation.
 //!
-//! The audit checks every suppressed cell, primary and secondary, so no
+//! The test covers every suppressed cell, primary and secondary, so no
 //! withheld number can be read back from the table.
 //!
 //! ## Zero-count cells
@@ -89,26 +124,27 @@
 //! suppressed member has `n > 0` has another member with `n > 0`.
 //!
 //! Why not use zeros: suppressing a zero instead of a non-zero partner does
-//! satisfy the audit, but protects as little as possible. With `T = A + Z`
+//! satisfy the test, but protects as little as possible. With `T = A + Z`
 //! and `T` published, suppressing `A` and `Z` leaves the reader the
 //! interval `[0, T]` for `A`, whose upper end *is* `A`'s value; and a zero
 //! may be structural (e.g. `SEX_O`) and known to readers anyway. It would
 //! also turn a cell the contract publishes as 0 into a confidential one.
-//! Published zeros are constants in the LP like any published cell. So when
-//! the only published partners of a primary cell in a relation are zeros,
-//! the relation's total is suppressed: for `T = A + Z1 + Z2` with `A`
-//! primary, the pattern is `{A, T}`, and `Z1`, `Z2` stay published.
+//! Published zeros are constants like any published cell. So when the only
+//! published partners of a primary cell in a relation are zeros, the
+//! relation's total is suppressed: for `T = A + Z1 + Z2` with `A` primary,
+//! the pattern is `{A, T}`, and `Z1`, `Z2` stay published.
 //!
 //! ## What is not covered
 //!
-//! Only existence of uncertainty is required (interval width above the
-//! tolerance). Protection levels (intervals at least `p %` of the value
-//! wide, as in τ-ARGUS) and a globally minimal pattern (an integer program)
-//! are out of scope; the greedy rule can over-suppress. Linked tables —
-//! two dataflows that publish the same cells, e.g. the `SEX × AGE` totals of
-//! a country-of-birth and a citizenship table — are protected jointly only
-//! if the caller puts both into one [`Table`] with equality relations
-//! between the shared cells; suppressing them one at a time can leak.
+//! Only existence of uncertainty is required (an interval that is not a
+//! point). Protection levels (intervals at least `p %` of the value wide,
+//! as in τ-ARGUS) and a globally minimal pattern (an integer program) are
+//! out of scope; the greedy rule can over-suppress. Cells that are not in
+//! the table are not unknowns of it: tables linked through
+//! [`Table::from_linked_dimensions`] are protected jointly on the cells they
+//! publish, but a bound that only the non-negativity of an unpublished
+//! cross-classification would give (e.g. of `EDU × AGE`, when only
+//! `SEX × EDU` and `SEX × AGE` are published) is not checked.
 //!
 //! # Example
 //!
@@ -134,11 +170,14 @@
 
 #![deny(missing_docs)]
 
+mod cone;
+mod exact;
 pub mod ilo;
 mod lp;
 mod suppress;
 mod table;
 
+pub use exact::recomputable;
 pub use lp::{audit, feasible_interval};
 pub use suppress::{primary_by_frequency, suppress, Reason};
 pub use table::{Cell, Dimension, Relation, Table, POINT_TOLERANCE, RELATION_TOLERANCE};

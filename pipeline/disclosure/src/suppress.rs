@@ -1,8 +1,10 @@
 //! Primary and secondary cell suppression.
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
-use crate::lp::exposed;
+use crate::exact::{zeros_of, Span};
+use crate::lp;
 use crate::Table;
 
 /// Why a cell is or is not published.
@@ -14,7 +16,7 @@ pub enum Reason {
     /// Secondary: suppressed in step 2 because a relation had exactly one
     /// suppressed member, which the others would have given away.
     Complementary,
-    /// Secondary: suppressed in step 3 because the LP audit found a
+    /// Secondary: suppressed in step 3 because the exposure test found a
     /// suppressed cell recomputable through a combination of relations (or
     /// pinned by non-negativity).
     Audit,
@@ -55,52 +57,115 @@ pub fn primary_by_frequency(table: &Table, k: u64) -> Vec<bool> {
 ///
 /// If `primary.len()` differs from the number of cells.
 pub fn suppress(table: &Table, primary: &[bool]) -> Vec<Reason> {
+    suppress_within(table, primary, i128::MAX).0
+}
+
+/// [`suppress`] with the exact arithmetic capped at `limit` (tests lower it
+/// to exercise the LP fallback), and whether it fell back to the LP audit.
+fn suppress_within(table: &Table, primary: &[bool], limit: i128) -> (Vec<Reason>, bool) {
     assert_eq!(primary.len(), table.len(), "one flag per cell");
-    let mut reasons: Vec<Reason> = primary
-        .iter()
-        .map(|&p| if p { Reason::Primary } else { Reason::None })
-        .collect();
-    let mut suppressed = primary.to_vec();
+    let mut state = State {
+        table,
+        suppressed: vec![false; table.len()],
+        reasons: vec![Reason::None; table.len()],
+        check: Check::Exact(Box::new(Span::of_table(table, &[], limit))),
+        pending: BTreeSet::new(),
+    };
+    for c in (0..table.len()).filter(|&c| primary[c]) {
+        state.hide(c, Reason::Primary);
+    }
+    state.pending = (0..table.relations().len()).collect();
     loop {
-        complete_relations(table, &mut suppressed, &mut reasons);
-        let Some(&(cell, _, _)) = exposed(table, &suppressed, true).first() else {
+        state.complete_relations();
+        let Some(cell) = state.first_exposed() else {
             break;
         };
-        match audit_complement(table, &suppressed, cell) {
-            Some(c) => {
-                suppressed[c] = true;
-                reasons[c] = Reason::Audit;
-            }
+        match audit_complement(table, &state.suppressed, cell) {
+            Some(c) => state.hide(c, Reason::Audit),
             // Every cell related to the exposed one, however indirectly, is
             // already suppressed: nothing left to add.
             None => break,
         }
     }
-    reasons
+    (state.reasons, matches!(state.check, Check::Lp))
 }
 
-/// Step 2: until no relation has exactly one suppressed member, give each
-/// such relation a second one.
-fn complete_relations(table: &Table, suppressed: &mut [bool], reasons: &mut [Reason]) {
-    loop {
-        let mut changed = false;
-        for rel in table.relations() {
-            if rel.members().filter(|&m| suppressed[m]).count() != 1 {
+/// How exposure is decided: exactly and incrementally, or (should a number
+/// ever outgrow the exact arithmetic) by the LP audit.
+enum Check {
+    Exact(Box<Span>),
+    Lp,
+}
+
+struct State<'a> {
+    table: &'a Table,
+    suppressed: Vec<bool>,
+    reasons: Vec<Reason>,
+    check: Check,
+    /// Relations whose number of suppressed members changed since step 2
+    /// last looked at them.
+    pending: BTreeSet<usize>,
+}
+
+impl State<'_> {
+    fn hide(&mut self, cell: usize, reason: Reason) {
+        if self.suppressed[cell] {
+            return;
+        }
+        self.suppressed[cell] = true;
+        self.reasons[cell] = reason;
+        self.pending
+            .extend(self.table.relations_of(cell).iter().copied());
+        if let Check::Exact(span) = &mut self.check {
+            if span.suppress(cell).is_err() {
+                self.check = Check::Lp;
+            }
+        }
+    }
+
+    /// The first exposed cell (smallest index), if any.
+    fn first_exposed(&mut self) -> Option<usize> {
+        if let Check::Exact(span) = &self.check {
+            match span.exposed(self.table, &zeros_of(self.table, &self.suppressed)) {
+                Ok(cells) => return cells.first().copied(),
+                Err(_) => self.check = Check::Lp,
+            }
+        }
+        lp::exposed(self.table, &self.suppressed, false)
+            .first()
+            .map(|e| e.0)
+    }
+
+    /// Step 2: until no relation has exactly one suppressed member, give
+    /// each such relation a second one. Relations are visited in passes in
+    /// index order, as if every relation were looked at in every pass; only
+    /// those whose count changed can need a cell, so only they are.
+    fn complete_relations(&mut self) {
+        let mut from = 0;
+        loop {
+            let next = self
+                .pending
+                .range(from..)
+                .next()
+                .or_else(|| self.pending.iter().next())
+                .copied();
+            let Some(r) = next else {
+                break;
+            };
+            self.pending.remove(&r);
+            from = r + 1;
+            let rel = &self.table.relations()[r];
+            if rel.members().filter(|&m| self.suppressed[m]).count() != 1 {
                 continue;
             }
             let pick = rel
                 .members()
-                .filter(|&m| !suppressed[m])
+                .filter(|&m| !self.suppressed[m])
                 .map(|m| (m, m == rel.total))
-                .min_by(|&a, &b| cost_order(table, a, b));
+                .min_by(|&a, &b| cost_order(self.table, a, b));
             if let Some((c, _)) = pick {
-                suppressed[c] = true;
-                reasons[c] = Reason::Complementary;
-                changed = true;
+                self.hide(c, Reason::Complementary);
             }
-        }
-        if !changed {
-            break;
         }
     }
 }
@@ -167,4 +232,41 @@ fn cost_order(table: &Table, (a, a_total): (usize, bool), (b, b_total): (usize, 
         .then(ca.n.cmp(&cb.n))
         .then_with(|| ca.key.cmp(&cb.key))
         .then(a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{audit, Cell, Relation};
+
+    /// The triangle `X = a + b`, `Y = a + c`, `Z = b + c` needs a
+    /// coefficient 2 to solve: with the exact arithmetic capped at 1 the
+    /// first update overflows and the LP audit takes over, with the same
+    /// result.
+    #[test]
+    fn when_the_exact_arithmetic_overflows_the_lp_audit_takes_over() {
+        let cells = vec![
+            Cell::new(["a"], 2.0, 1),
+            Cell::new(["b"], 7.0, 4),
+            Cell::new(["c"], 9.0, 5),
+            Cell::new(["X"], 9.0, 5),
+            Cell::new(["Y"], 11.0, 6),
+            Cell::new(["Z"], 16.0, 9),
+        ];
+        let rel = vec![
+            Relation::new(3, vec![0, 1]),
+            Relation::new(4, vec![0, 2]),
+            Relation::new(5, vec![1, 2]),
+        ];
+        let t = Table::new(cells, rel).unwrap();
+        let p = [true, false, false, false, false, false];
+        let (exact, fell_back) = suppress_within(&t, &p, i128::MAX);
+        assert!(!fell_back);
+        let (fallback, fell_back) = suppress_within(&t, &p, 1);
+        assert!(fell_back);
+        assert_eq!(fallback, exact);
+        assert_eq!(exact[3], Reason::Audit);
+        let s: Vec<bool> = fallback.iter().map(|r| r.is_suppressed()).collect();
+        assert!(audit(&t, &s).is_empty());
+    }
 }

@@ -1,6 +1,6 @@
 //! Cells, additive relations and their validation.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use crate::Error;
@@ -213,6 +213,31 @@ impl Table {
     /// zero cells explicitly, with `n = 0`), and every error of
     /// [`Table::new`].
     pub fn from_dimensions(dims: &[Dimension], cells: Vec<Cell>) -> Result<Table, Error> {
+        Table::cross(dims, cells, true)
+    }
+
+    /// Builds one table from several cross-classified tables that share
+    /// cells, e.g. a place-of-birth and a citizenship table whose totals are
+    /// the same persons.
+    ///
+    /// Every cell has one code for every dimension of every table; a table
+    /// that does not break a dimension down gives its cells that
+    /// dimension's total (or the code it is restricted to), so a cell
+    /// published by two tables has one key and is one cell. Relations are
+    /// formed as in [`Table::from_dimensions`], except that a relation with
+    /// some of its cells missing is skipped rather than refused: tables that
+    /// are not crossed with each other have no cells in common beyond their
+    /// shared margins (no table has `CBR_BIR_NATIVE` with `CCT_CIT_CITIZEN`).
+    ///
+    /// # Errors
+    ///
+    /// A key of the wrong length, two cells with one key, and every error of
+    /// [`Table::new`].
+    pub fn from_linked_dimensions(dims: &[Dimension], cells: Vec<Cell>) -> Result<Table, Error> {
+        Table::cross(dims, cells, false)
+    }
+
+    fn cross(dims: &[Dimension], cells: Vec<Cell>, complete: bool) -> Result<Table, Error> {
         let mut index: HashMap<&[String], usize> = HashMap::with_capacity(cells.len());
         for (i, c) in cells.iter().enumerate() {
             if c.key.len() != dims.len() {
@@ -231,43 +256,44 @@ impl Table {
         let mut relations = Vec::new();
         let mut seen = BTreeSet::new();
         for (d, dim) in dims.iter().enumerate() {
-            // The other dimensions' code combinations, in lexical order.
-            let rests: BTreeSet<Vec<&str>> = cells
-                .iter()
-                .map(|c| {
-                    c.key
-                        .iter()
-                        .enumerate()
-                        .map(|(j, s)| if j == d { "" } else { s.as_str() })
-                        .collect()
-                })
-                .collect();
+            // The other dimensions' code combinations, in lexical order, each with its
+            // cells by their code of dimension `d`.
+            let mut rests: BTreeMap<Vec<&str>, HashMap<&str, usize>> = BTreeMap::new();
+            for (i, c) in cells.iter().enumerate() {
+                let rest = c
+                    .key
+                    .iter()
+                    .enumerate()
+                    .map(|(j, s)| if j == d { "" } else { s.as_str() })
+                    .collect();
+                rests.entry(rest).or_default().insert(c.key[d].as_str(), i);
+            }
             for (total, parts) in &dim.relations {
-                for rest in &rests {
-                    let lookup = |code: &str| {
+                for (rest, by_code) in &rests {
+                    let members: Vec<Option<usize>> = std::iter::once(total)
+                        .chain(parts.iter())
+                        .map(|c| by_code.get(c.as_str()).copied())
+                        .collect();
+                    if members.iter().all(Option::is_none) {
+                        continue;
+                    }
+                    if let Some(k) = members.iter().position(Option::is_none) {
+                        if !complete {
+                            continue;
+                        }
+                        let code = if k == 0 { total } else { &parts[k - 1] };
                         let key: Vec<String> = rest
                             .iter()
                             .enumerate()
-                            .map(|(j, s)| if j == d { code } else { s }.to_owned())
+                            .map(|(j, s)| if j == d { code.as_str() } else { s }.to_owned())
                             .collect();
-                        let found = index.get(key.as_slice()).copied();
-                        (key, found)
-                    };
-                    let members: Vec<(Vec<String>, Option<usize>)> = std::iter::once(total)
-                        .chain(parts.iter())
-                        .map(|c| lookup(c))
-                        .collect();
-                    if members.iter().all(|(_, f)| f.is_none()) {
-                        continue;
-                    }
-                    if let Some((key, _)) = members.iter().find(|(_, f)| f.is_none()) {
                         return Err(Error::MissingCell {
                             dimension: dim.id.clone(),
                             relation: format!("{total} = {}", parts.join(" + ")),
-                            key: KeyDisplay(key).to_string(),
+                            key: KeyDisplay(&key).to_string(),
                         });
                     }
-                    let ids: Vec<usize> = members.iter().filter_map(|(_, f)| *f).collect();
+                    let ids: Vec<usize> = members.into_iter().flatten().collect();
                     let rel = Relation::new(ids[0], ids[1..].to_vec());
                     if seen.insert(rel.clone()) {
                         relations.push(rel);

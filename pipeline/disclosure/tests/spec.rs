@@ -482,3 +482,68 @@ fn small_relative_rounding_in_relations_is_accepted() {
     ];
     assert!(Table::new(cells, vec![Relation::new(0, vec![1, 2])]).is_ok());
 }
+
+#[test]
+fn linked_tables_share_their_common_cells_and_are_protected_jointly() {
+    // SEX × CBR and SEX × CCT: the SEX totals of both are the same persons,
+    // one cell each under the key (SEX, CBR_BIR_TOTAL, CCT_CIT_TOTAL).
+    let birth = [
+        ("CBR_BIR_NATIVE", 50.0, 25),
+        ("CBR_BIR_FOREIGN", 2.0, 1),
+        ("CBR_BIR_X", 8.0, 4),
+    ];
+    let citizenship = [
+        ("CCT_CIT_CITIZEN", 51.0, 25),
+        ("CCT_CIT_NONCIT", 6.0, 3),
+        ("CCT_CIT_X", 3.0, 2),
+    ];
+    let mut cells = Vec::new();
+    for (sex, share) in [("SEX_M", 1.0), ("SEX_F", 2.0), ("SEX_T", 3.0)] {
+        let total: f64 = birth.iter().map(|b| b.1 * share).sum();
+        let n: u64 = birth.iter().map(|b| b.2).sum::<u64>() * share as u64;
+        cells.push(Cell::new([sex, "CBR_BIR_TOTAL", "CCT_CIT_TOTAL"], total, n));
+        for (code, v, k) in birth {
+            cells.push(Cell::new(
+                [sex, code, "CCT_CIT_TOTAL"],
+                v * share,
+                k * share as u64,
+            ));
+        }
+        for (code, v, k) in citizenship {
+            cells.push(Cell::new(
+                [sex, "CBR_BIR_TOTAL", code],
+                v * share,
+                k * share as u64,
+            ));
+        }
+    }
+    let dims = [
+        ilo::sex_dimension(false),
+        ilo::birth_dimension(true),
+        ilo::citizenship_dimension(true),
+    ];
+    // Refused as one cross-classified table (no cell crosses CBR with CCT)...
+    assert!(matches!(
+        Table::from_dimensions(&dims, cells.clone()),
+        Err(Error::MissingCell { .. })
+    ));
+    // ...accepted as linked tables, with the relations of both.
+    let t = Table::from_linked_dimensions(&dims, cells).unwrap();
+    // Along SEX: 7 (one per CBR or CCT code); along CBR and CCT: 3 each.
+    assert_eq!(t.relations().len(), 7 + 3 + 3);
+    let total = t
+        .find(&["SEX_M", "CBR_BIR_TOTAL", "CCT_CIT_TOTAL"])
+        .unwrap();
+    let axes_of_total: Vec<usize> = t
+        .relations_of(total)
+        .iter()
+        .filter(|&&r| t.relations()[r].total == total)
+        .copied()
+        .collect();
+    assert_eq!(axes_of_total.len(), 2, "the CBR and the CCT relation");
+    let p = primary_by_frequency(&t, 3);
+    let reasons = suppress(&t, &p);
+    let s = flags(&reasons);
+    assert!(audit(&t, &s).is_empty());
+    assert!(migstat_disclosure::recomputable(&t, &s).is_empty());
+}

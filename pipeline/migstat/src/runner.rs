@@ -512,6 +512,7 @@ pub fn run_stage(stage: Stage, job: &mut Job, dir: &RunDir, shown: &Path) -> Res
                 ("secondary_confidential", r.secondary_confidential),
                 ("not_published", r.not_published),
                 ("rates_without_denominator", r.rates_without_denominator),
+                ("dataflows_not_measured", r.dataflows_not_measured),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
@@ -533,6 +534,9 @@ pub fn run_stage(stage: Stage, job: &mut Job, dir: &RunDir, shown: &Path) -> Res
             record.counts.insert("series".into(), r.series);
             record.counts.insert("observations".into(), r.observations);
             record.counts.insert("confidential".into(), r.confidential);
+            record
+                .counts
+                .insert("dataflows_not_measured".into(), r.dataflows_not_measured);
             for file in &r.files {
                 record.outputs.push(rel(&dir.root().join(file))?);
             }

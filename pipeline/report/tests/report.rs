@@ -136,29 +136,82 @@ const PEOPLE: &[Person] = &[
     ),
 ];
 
+/// The columns of `schema` for `n` rows: those named in `given`, and for every other
+/// field (columns the report does not read) nulls, or `_Z` / `false` where the field is
+/// not nullable.
+fn columns_of(
+    schema: &arrow::datatypes::Schema,
+    n: usize,
+    given: Vec<(&str, ArrayRef)>,
+) -> Vec<ArrayRef> {
+    use arrow::datatypes::DataType;
+    let mut given: BTreeMap<&str, ArrayRef> = given.into_iter().collect();
+    let columns = schema
+        .fields()
+        .iter()
+        .map(|f| match given.remove(f.name().as_str()) {
+            Some(a) => a,
+            None if f.is_nullable() => arrow::array::new_null_array(f.data_type(), n),
+            None => match f.data_type() {
+                DataType::Utf8 => strings(&vec!["_Z"; n]),
+                DataType::Boolean => Arc::new(BooleanArray::from(vec![false; n])),
+                other => panic!("no default for the non-null column {} ({other})", f.name()),
+            },
+        })
+        .collect();
+    assert!(given.is_empty(), "not in the schema: {:?}", given.keys());
+    columns
+}
+
 fn write_derived(run: &RunDir) {
+    use schema::derived as d;
     let n = PEOPLE.len();
     let ids: Vec<String> = (1..=n).map(|i| format!("P{i}")).collect();
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from(ids)),
-        opt_strings(&vec![None; n]),
-        weights(&PEOPLE.iter().map(|p| p.0).collect::<Vec<_>>()),
-        strings(&PEOPLE.iter().map(|p| p.1).collect::<Vec<_>>()),
-        Arc::new(Int32Array::from(
-            PEOPLE.iter().map(|p| p.2).collect::<Vec<_>>(),
-        )),
-        strings(&PEOPLE.iter().map(|p| p.3).collect::<Vec<_>>()),
-        Arc::new(BooleanArray::from(
-            PEOPLE.iter().map(|p| p.3 == "IN_SCOPE").collect::<Vec<_>>(),
-        )),
-        strings(&vec!["EMP"; n]),
-        Arc::new(UInt8Array::from(vec![1u8; n])),
-        strings(&PEOPLE.iter().map(|p| p.4).collect::<Vec<_>>()),
-        strings(&PEOPLE.iter().map(|p| p.5).collect::<Vec<_>>()),
-        opt_strings(&vec![None; n]),
-        opt_strings(&vec![None; n]),
-        Arc::new(Int64Array::from((1..=n as i64).collect::<Vec<_>>())),
-    ];
+    let columns = columns_of(
+        &schema::derived_record(),
+        n,
+        vec![
+            (d::PERSON_ID, Arc::new(StringArray::from(ids)) as ArrayRef),
+            (
+                d::WEIGHT,
+                weights(&PEOPLE.iter().map(|p| p.0).collect::<Vec<_>>()),
+            ),
+            (
+                d::SEX,
+                strings(&PEOPLE.iter().map(|p| p.1).collect::<Vec<_>>()),
+            ),
+            (
+                d::AGE,
+                Arc::new(Int32Array::from(
+                    PEOPLE.iter().map(|p| p.2).collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                d::SCOPE,
+                strings(&PEOPLE.iter().map(|p| p.3).collect::<Vec<_>>()),
+            ),
+            (
+                d::IN_SCOPE,
+                Arc::new(BooleanArray::from(
+                    PEOPLE.iter().map(|p| p.3 == "IN_SCOPE").collect::<Vec<_>>(),
+                )),
+            ),
+            (d::LFS, strings(&vec!["EMP"; n])),
+            (d::LFS_RULE, Arc::new(UInt8Array::from(vec![1u8; n]))),
+            (
+                d::CBR,
+                strings(&PEOPLE.iter().map(|p| p.4).collect::<Vec<_>>()),
+            ),
+            (
+                d::CCT,
+                strings(&PEOPLE.iter().map(|p| p.5).collect::<Vec<_>>()),
+            ),
+            (
+                d::SOURCE_ROW,
+                Arc::new(Int64Array::from((1..=n as i64).collect::<Vec<_>>())),
+            ),
+        ],
+    );
     let batch = RecordBatch::try_new(schema::derived_record(), columns).unwrap();
     let mut sink = ParquetSink::create(&run.derived_records(), schema::derived_record()).unwrap();
     sink.write(&batch).unwrap();
@@ -278,38 +331,58 @@ fn write_estimates(run: &RunDir) {
                 .replace("_SEX_AGE_CCT", "")
         })
         .collect();
-    let columns: Vec<ArrayRef> = vec![
-        strings(&rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-        strings(&vec!["PHL"; n]),
-        strings(&vec!["Q"; n]),
-        Arc::new(StringArray::from(measure)),
-        strings(&rows.iter().map(|r| r.1).collect::<Vec<_>>()),
-        strings(&rows.iter().map(|r| r.2).collect::<Vec<_>>()),
-        opt_strings(&cbr),
-        opt_strings(&cct),
-        strings(&vec!["2024-Q2"; n]),
-        Arc::new(Float64Array::from(
-            rows.iter().map(|r| r.4).collect::<Vec<_>>(),
-        )),
-        opt_strings(&rows.iter().map(|r| r.5).collect::<Vec<_>>()),
-        Arc::new(Int64Array::from(
-            rows.iter().map(|r| r.6).collect::<Vec<_>>(),
-        )),
-        weights(&vec![1; n]),
-        Arc::new(
-            Decimal128Array::from(vec![None::<i128>; n])
-                .with_precision_and_scale(38, 9)
-                .unwrap(),
-        ),
-        Arc::new(Float64Array::from(vec![None::<f64>; n])),
-        Arc::new(Float64Array::from(vec![None::<f64>; n])),
-        Arc::new(Float64Array::from(vec![None::<f64>; n])),
-        Arc::new(Float64Array::from(vec![None::<f64>; n])),
-        strings(&rows.iter().map(|r| r.7).collect::<Vec<_>>()),
-        Arc::new(BooleanArray::from(
-            rows.iter().map(|r| r.8).collect::<Vec<_>>(),
-        )),
-    ];
+    use schema::estimates as e;
+    let columns = columns_of(
+        &schema::estimates(),
+        n,
+        vec![
+            (
+                e::DATAFLOW,
+                strings(&rows.iter().map(|r| r.0).collect::<Vec<_>>()),
+            ),
+            (e::REF_AREA, strings(&vec!["PHL"; n])),
+            (e::FREQ, strings(&vec!["Q"; n])),
+            (e::MEASURE, Arc::new(StringArray::from(measure)) as ArrayRef),
+            (
+                e::SEX,
+                strings(&rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            ),
+            (
+                e::AGE,
+                strings(&rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+            ),
+            (e::CBR, opt_strings(&cbr)),
+            (e::CCT, opt_strings(&cct)),
+            (e::TIME_PERIOD, strings(&vec!["2024-Q2"; n])),
+            (
+                e::ESTIMATE,
+                Arc::new(Float64Array::from(
+                    rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                e::OBS_STATUS,
+                opt_strings(&rows.iter().map(|r| r.5).collect::<Vec<_>>()),
+            ),
+            (
+                e::N,
+                Arc::new(Int64Array::from(
+                    rows.iter().map(|r| r.6).collect::<Vec<_>>(),
+                )),
+            ),
+            (e::WEIGHTED_NUMERATOR, weights(&vec![1; n])),
+            (
+                e::REASON,
+                strings(&rows.iter().map(|r| r.7).collect::<Vec<_>>()),
+            ),
+            (
+                e::PUBLISHED,
+                Arc::new(BooleanArray::from(
+                    rows.iter().map(|r| r.8).collect::<Vec<_>>(),
+                )),
+            ),
+        ],
+    );
     let batch = RecordBatch::try_new(schema::estimates(), columns).unwrap();
     let mut sink = ParquetSink::create(&run.estimates(), schema::estimates()).unwrap();
     sink.write(&batch).unwrap();

@@ -25,14 +25,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use arrow::array::StringBuilder;
 use csv::ByteRecord;
 use migstat_artefacts::config::Design;
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
-use super::{file_reject, Header, RawBatch, BATCH_ROWS};
-use crate::layout::{self, Encoding, Layout, Mapper, SurveyRef};
+use super::{file_reject, resolve_header, BatchBuilder, Header, RawBatch, BATCH_ROWS};
+use crate::layout::{Encoding, Layout, Mapper, SurveyRef};
 use crate::rules;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -52,7 +51,6 @@ pub(crate) struct CsvSource {
     utf8_checked: Vec<usize>,
     /// The layout bound to the header, if not `core`.
     mapper: Option<Mapper>,
-    mapped: Vec<String>,
 }
 
 impl CsvSource {
@@ -64,6 +62,15 @@ impl CsvSource {
         layout: Option<(&Layout, &SurveyRef)>,
     ) -> Result<std::result::Result<Self, Vec<Reject>>> {
         let io = |e| Error::io(path, e);
+        if let Some(key) = layout.and_then(|(l, _)| l.labels_key()) {
+            return Err(Error::config(
+                &layout.expect("a layout").0.file,
+                format!(
+                    "{key}.labels = true: {file} is delimited text, which has no value labels \
+                     (labels are read from .sav, .dta and fixed-width dictionaries)"
+                ),
+            ));
+        }
         let dialect = layout.map(|l| l.0.dialect.clone()).unwrap_or_default();
         let encoding = dialect.encoding;
         let mut input = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
@@ -122,27 +129,8 @@ impl CsvSource {
                 )
             });
         }
-        let mapper = match layout {
-            None => None,
-            Some((layout, survey)) => match layout.bind(&names, file, design, survey) {
-                Ok(mapper) => Some(mapper),
-                Err(more) => {
-                    rejects.extend(more);
-                    return Ok(Err(rejects));
-                }
-            },
-        };
-        let resolved = match &mapper {
-            None => Header::resolve(&names, file, design),
-            Some(m) => Header::resolve(&m.names(), file, design).map(|mut h| {
-                layout::label_header(m, &mut h);
-                h.width = names.len();
-                h.names = names.clone();
-                h
-            }),
-        };
-        let header = match resolved {
-            Ok(header) if rejects.is_empty() => header,
+        let (header, mapper) = match resolve_header(&names, file, design, layout, None) {
+            Ok(resolved) if rejects.is_empty() => resolved,
             Ok(_) => return Ok(Err(rejects)),
             Err(more) => {
                 rejects.extend(more);
@@ -164,7 +152,6 @@ impl CsvSource {
             encoding,
             utf8_checked,
             mapper,
-            mapped: Vec::new(),
         }))
     }
 
@@ -180,14 +167,7 @@ impl CsvSource {
 
     /// Reads up to [`BATCH_ROWS`] records.
     pub fn next_batch(&mut self) -> Result<Option<RawBatch>> {
-        let present: Vec<(usize, usize)> = self.header.present().collect();
-        let mut builders: Vec<Option<StringBuilder>> = (0..self.header.len())
-            .map(|col| {
-                self.header.positions[col]
-                    .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))
-            })
-            .collect();
-        let mut batch = RawBatch::default();
+        let mut batch = BatchBuilder::new(&self.header);
         let mut records = 0;
         while records < BATCH_ROWS {
             if !read(&mut self.reader, &mut self.record, &self.path)? {
@@ -197,9 +177,9 @@ impl CsvSource {
             self.rows += 1;
             let row = self.rows;
             let line = self.record.position().map(|p| p.line());
-            let before = batch.rejects.len();
-            self.check_structure(row, line, &mut batch.rejects);
-            if batch.rejects.len() > before {
+            let before = batch.rejects().len();
+            self.check_structure(row, line, batch.rejects());
+            if batch.rejects().len() > before {
                 continue;
             }
             if let Some(mapper) = &self.mapper {
@@ -208,41 +188,18 @@ impl CsvSource {
                     .iter()
                     .map(|f| self.encoding.decode(f).unwrap_or_default())
                     .collect();
-                if let Err(problems) = mapper.map(&fields, &mut self.mapped) {
-                    layout::problem_rejects(
-                        mapper,
-                        problems,
-                        &self.file,
-                        row,
-                        line,
-                        &mut batch.rejects,
-                    );
-                    continue;
-                }
-                for &(col, pos) in &present {
-                    if let Some(b) = builders[col].as_mut() {
-                        b.append_value(&self.mapped[pos]);
-                    }
-                }
+                batch.push_mapped(mapper, &fields, &self.file, row, line);
             } else {
-                for &(col, pos) in &present {
-                    let text = std::str::from_utf8(&self.record[pos]).unwrap_or_default();
-                    if let Some(b) = builders[col].as_mut() {
-                        b.append_value(text);
-                    }
-                }
+                let record = &self.record;
+                batch.push(row, line, |pos| {
+                    std::str::from_utf8(&record[pos]).unwrap_or_default()
+                });
             }
-            batch.rows.push(row);
-            batch.lines.push(line);
         }
         if records == 0 {
             return Ok(None);
         }
-        batch.columns = builders
-            .into_iter()
-            .map(|b| b.map(|mut b| b.finish()))
-            .collect();
-        Ok(Some(batch))
+        Ok(Some(batch.finish()))
     }
 
     /// The `csv.*` problems of the current record (at most one for its shape, then one per

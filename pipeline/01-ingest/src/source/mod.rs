@@ -2,26 +2,39 @@
 //!
 //! A source reads a file in bounded memory, [`BATCH_ROWS`] records at a time, and hands
 //! out [`RawBatch`]es: one text column per core-record column (absent columns stay
-//! `None`), with each record's row and line number. The CSV and Parquet sources only
-//! deal with their format: which columns there are ([`Header`]) and whether a record
-//! could be read at all (`csv.*` rules). What the values mean is checked once, for both
-//! formats, by [`crate::validate`].
+//! `None`), with each record's row and line number. The sources only deal with their
+//! format: which columns there are ([`Header`]) and whether a record could be read at all
+//! (`csv.*`, `sav.*`, `dta.*`, `fixed.*` rules). What the values mean is checked once, for
+//! every format, by [`crate::validate`].
+//!
+//! - [`csv`]: delimited text (the core record, or national columns through a layout);
+//! - [`parquet`]: the core record in Parquet;
+//! - [`records`]: SPSS `.sav`, Stata `.dta` and fixed-width text with a CSPro or DDI
+//!   dictionary, through migstat-microdata's readers, in the core record or through a
+//!   layout.
+//!
+//! A record in a national layout goes through the same step whatever its format
+//! ([`BatchBuilder::push_mapped`]): the layout's [`Mapper`] turns its national values into
+//! core-record text, or rejects it (`layout.*`).
 
 pub(crate) mod csv;
 pub(crate) mod parquet;
+pub(crate) mod records;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use arrow::array::StringArray;
-use migstat_artefacts::config::{Design, VarianceMethod};
+use std::borrow::Cow;
+
+use arrow::array::{StringArray, StringBuilder};
+use migstat_artefacts::config::{Design, Input, VarianceMethod};
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
 use crate::columns::{self, InputNames, COLUMNS, LFS_ITEMS};
-use crate::layout::{Layout, SurveyRef};
+use crate::layout::{self, Layout, Mapper, SurveyRef, Typed};
 use crate::rules;
 
 /// Records per batch.
@@ -268,6 +281,101 @@ impl Header {
     }
 }
 
+/// The header of a file, through its layout if any: the [`Header`] of the core-record
+/// columns, and the layout bound to the file's names (`None` for `core`). `typed` is what
+/// a typed file says of each name (see [`Layout::bind`]).
+pub(crate) fn resolve_header(
+    names: &[String],
+    file: &str,
+    design: &Design,
+    layout: Option<(&Layout, &SurveyRef)>,
+    typed: Option<&[Typed]>,
+) -> std::result::Result<(Header, Option<Mapper>), Vec<Reject>> {
+    let Some((layout, survey)) = layout else {
+        return Header::resolve(names, file, design).map(|h| (h, None));
+    };
+    let mapper = layout.bind(names, file, design, survey, typed)?;
+    let mut header = Header::resolve(&mapper.names(), file, design)?;
+    layout::label_header(&mapper, &mut header);
+    header.width = names.len();
+    header.names = names.to_vec();
+    Ok((header, Some(mapper)))
+}
+
+/// The batch being read: one builder per core-record column the header has, the rows and
+/// lines of the records appended, and the rejects met on the way.
+pub(crate) struct BatchBuilder {
+    /// (column, position in the record) of the columns the file has.
+    present: Vec<(usize, usize)>,
+    builders: Vec<Option<StringBuilder>>,
+    batch: RawBatch,
+    /// Mapped values of the record being appended (reused).
+    mapped: Vec<String>,
+}
+
+impl BatchBuilder {
+    pub fn new(header: &Header) -> Self {
+        BatchBuilder {
+            present: header.present().collect(),
+            builders: header
+                .positions
+                .iter()
+                .map(|p| p.map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8)))
+                .collect(),
+            batch: RawBatch::default(),
+            mapped: Vec::new(),
+        }
+    }
+
+    /// Appends a readable record: `value(p)` is its value at position `p` of the header
+    /// (the file's columns for `core`, the mapper's outputs for a layout).
+    pub fn push<'a>(&mut self, row: u64, line: Option<u64>, value: impl Fn(usize) -> &'a str) {
+        for &(col, pos) in &self.present {
+            if let Some(b) = self.builders[col].as_mut() {
+                b.append_value(value(pos));
+            }
+        }
+        self.batch.rows.push(row);
+        self.batch.lines.push(line);
+    }
+
+    /// Maps a record's national values (`fields`, one per name the mapper was bound to)
+    /// and appends it, or adds its `layout.*` rejects and leaves it out (it is not
+    /// checked further).
+    pub fn push_mapped(
+        &mut self,
+        mapper: &Mapper,
+        fields: &[Cow<'_, str>],
+        file: &str,
+        row: u64,
+        line: Option<u64>,
+    ) {
+        let mut mapped = std::mem::take(&mut self.mapped);
+        match mapper.map(fields, &mut mapped) {
+            Ok(()) => self.push(row, line, |p| mapped[p].as_str()),
+            Err(problems) => {
+                layout::problem_rejects(mapper, problems, file, row, line, &mut self.batch.rejects)
+            }
+        }
+        self.mapped = mapped;
+    }
+
+    /// The rejects of the batch so far.
+    pub fn rejects(&mut self) -> &mut Vec<Reject> {
+        &mut self.batch.rejects
+    }
+
+    /// The batch.
+    pub fn finish(mut self) -> RawBatch {
+        self.batch.columns = self
+            .builders
+            .into_iter()
+            .map(|b| b.map(|mut b| b.finish()))
+            .collect();
+        self.batch
+    }
+}
+
 /// A problem of the whole file.
 pub(crate) fn file_reject(
     file: &str,
@@ -293,6 +401,8 @@ pub(crate) enum Source {
     Csv(csv::CsvSource),
     /// A Parquet file.
     Parquet(parquet::ParquetSource),
+    /// An SPSS, Stata or fixed-width file.
+    Records(records::RecordsSource),
 }
 
 /// A source ready to read, or the problems that stop the file being read at all.
@@ -302,22 +412,62 @@ pub(crate) type Opened = std::result::Result<Source, Vec<Reject>>;
 const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
 
 impl Source {
-    /// Opens `path`, choosing the format by content (Parquet magic `PAR1`, else CSV), and
-    /// reads its header. `file` is the name given to rejects. A file named `*.parquet`
-    /// that is not Parquet is rejected rather than read as CSV.
+    /// Opens `path`, choosing the format, and reads its header. `file` is the name given
+    /// to rejects. The format:
+    /// - `[input] dictionary` given: fixed-width text described by it;
+    /// - by content: `$FL2`/`$FL3` SPSS, `<stata_dta>` or a Stata 113-115 header Stata,
+    ///   `PAR1` Parquet;
+    /// - by name: a file named `.sav`/`.zsav`, `.dta` or `.parquet` that is not what its
+    ///   name says is rejected by that format's reader rather than read as CSV;
+    /// - anything else: delimited text.
     ///
-    /// With a layout (not `core`) the file must be delimited text: a Parquet file is a
-    /// config error.
+    /// With a layout (not `core`) a Parquet file is a config error (Parquet is read in the
+    /// core record only).
     pub fn open(
         path: &Path,
         file: &str,
         design: &Design,
         layout: Option<(&Layout, &SurveyRef)>,
+        input: &Input,
     ) -> Result<Opened> {
-        let mut head = Vec::with_capacity(4);
+        if let Some(dictionary) = &input.dictionary {
+            return Ok(records::RecordsSource::open_fixed(
+                path, dictionary, file, design, layout, input,
+            )?
+            .map(Source::Records));
+        }
+        let mut head = Vec::with_capacity(11);
         File::open(path)
-            .and_then(|f| f.take(4).read_to_end(&mut head))
+            .and_then(|f| f.take(11).read_to_end(&mut head))
             .map_err(|e| Error::io(path, e))?;
+        let named = |exts: &[&str]| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        };
+        if !head.is_empty() {
+            if head.starts_with(b"$FL2") || head.starts_with(b"$FL3") || named(&["sav", "zsav"]) {
+                return Ok(records::RecordsSource::open_binary(
+                    records::Binary::Sav,
+                    path,
+                    file,
+                    design,
+                    layout,
+                )?
+                .map(Source::Records));
+            }
+            if is_stata(&head) || named(&["dta"]) {
+                return Ok(records::RecordsSource::open_binary(
+                    records::Binary::Dta,
+                    path,
+                    file,
+                    design,
+                    layout,
+                )?
+                .map(Source::Records));
+            }
+        }
+        head.truncate(4);
         if head.is_empty() {
             return Ok(Err(vec![file_reject(
                 file,
@@ -362,6 +512,7 @@ impl Source {
         match self {
             Source::Csv(s) => s.next_batch(),
             Source::Parquet(s) => s.next_batch(),
+            Source::Records(s) => s.next_batch(),
         }
     }
 
@@ -370,14 +521,16 @@ impl Source {
         match self {
             Source::Csv(s) => s.header(),
             Source::Parquet(s) => s.header(),
+            Source::Records(s) => s.header(),
         }
     }
 
-    /// `"csv"` or `"parquet"`.
+    /// `"csv"`, `"parquet"`, `"sav"`, `"dta"` or `"fixed"`.
     pub fn format(&self) -> &'static str {
         match self {
             Source::Csv(_) => "csv",
             Source::Parquet(_) => "parquet",
+            Source::Records(s) => s.format(),
         }
     }
 
@@ -386,8 +539,17 @@ impl Source {
         match self {
             Source::Csv(s) => s.rows_read(),
             Source::Parquet(s) => s.rows_read(),
+            Source::Records(s) => s.rows_read(),
         }
     }
+}
+
+/// Whether a file starts like a Stata dataset: the `<stata_dta>` tag of formats 117-119,
+/// or the header of formats 113-115 (`help dta`): release 113-115, byte order 1 (HILO) or
+/// 2 (LOHI), file type 1, then a zero byte. The four bytes together, not the release
+/// alone: a CSV header starting with `q`, `r` or `s` (113-115 in ASCII) is not Stata.
+fn is_stata(head: &[u8]) -> bool {
+    head.starts_with(b"<stata_dta>") || matches!(head, [113..=115, 1 | 2, 1, 0, ..])
 }
 
 #[cfg(test)]

@@ -5,12 +5,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Decimal128Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    new_null_array, ArrayRef, BooleanArray, Decimal128Array, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray,
 };
 use migstat_artefacts::config::Config;
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::parquet_io::{self, ParquetSink};
-use migstat_artefacts::schema;
+use migstat_artefacts::schema::{self, core};
 
 /// One person of the ICLS core record (contract section 3); `None` = not stated.
 #[derive(Debug, Clone)]
@@ -34,6 +35,18 @@ pub struct Person {
     pub searched: Option<bool>,
     pub available: Option<bool>,
     pub future_start: Option<bool>,
+    pub year_of_arrival: Option<i32>,
+    pub reason_for_migration: Option<&'static str>,
+    pub months_present_12m: Option<f64>,
+    pub intended_stay_months: Option<f64>,
+    pub present_in_country: Option<bool>,
+    pub works_for_resident_unit: Option<bool>,
+    pub seeking_work_in_country: Option<bool>,
+    pub nonresident_worker_type: Option<&'static str>,
+    pub years_of_residence: Option<i32>,
+    pub previous_country_of_residence: Option<&'static str>,
+    pub year_of_return: Option<i32>,
+    pub labour_status_abroad: Option<&'static str>,
     pub stratum: Option<&'static str>,
     pub psu: Option<&'static str>,
     /// Replicate weights as decimal text; every person of a batch has as many.
@@ -63,6 +76,18 @@ impl Person {
             searched: None,
             available: None,
             future_start: None,
+            year_of_arrival: None,
+            reason_for_migration: None,
+            months_present_12m: None,
+            intended_stay_months: None,
+            present_in_country: None,
+            works_for_resident_unit: None,
+            seeking_work_in_country: None,
+            nonresident_worker_type: None,
+            years_of_residence: None,
+            previous_country_of_residence: None,
+            year_of_return: None,
+            labour_status_abroad: None,
             stratum: None,
             psu: None,
             replicates: Vec::new(),
@@ -102,7 +127,8 @@ fn decimals(texts: impl Iterator<Item = &'static str>) -> ArrayRef {
 }
 
 /// The persons as one core-record batch, with as many replicate weights as the first
-/// person has; `source_row` counts from `first_row`.
+/// person has; `source_row` counts from `first_row`. Columns are matched to the core
+/// schema by name; a core column [`Person`] does not hold is all null (not stated).
 pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
     let text = |f: &dyn Fn(&Person) -> Option<&str>| -> ArrayRef {
         Arc::new(persons.iter().map(f).collect::<StringArray>())
@@ -110,36 +136,59 @@ pub fn core_batch(persons: &[Person], first_row: i64) -> RecordBatch {
     let flag = |f: &dyn Fn(&Person) -> Option<bool>| -> ArrayRef {
         Arc::new(persons.iter().map(f).collect::<BooleanArray>())
     };
+    let int = |f: &dyn Fn(&Person) -> Option<i32>| -> ArrayRef {
+        Arc::new(persons.iter().map(f).collect::<Int32Array>())
+    };
+    let months = |f: &dyn Fn(&Person) -> Option<f64>| -> ArrayRef {
+        Arc::new(persons.iter().map(f).collect::<Float64Array>())
+    };
     let replicates = persons.first().map_or(0, |p| p.replicates.len());
-    let mut columns: Vec<ArrayRef> = vec![
-        text(&|p| Some(p.id.as_str())),
-        decimals(persons.iter().map(|p| p.weight)),
-        text(&|p| Some(p.sex)),
-        Arc::new(persons.iter().map(|p| p.age).collect::<Int32Array>()),
-        text(&|p| p.country_of_birth),
-        text(&|p| p.citizenship),
-        text(&|p| p.citizenship_2),
-        flag(&|p| Some(p.usual_resident)),
-        text(&|p| p.household_id),
-        text(&|p| p.lfs_status),
-        flag(&|p| p.worked),
-        flag(&|p| p.absent),
-        text(&|p| p.absence_reason),
-        flag(&|p| p.absence_paid),
-        flag(&|p| p.absence_return_3m),
-        flag(&|p| p.searched),
-        flag(&|p| p.available),
-        flag(&|p| p.future_start),
-        Arc::new(Int32Array::new_null(persons.len())), // year_of_arrival
-        text(&|_| None),                               // reason_for_migration
-        text(&|p| p.stratum),
-        text(&|p| p.psu),
-        Arc::new(Int64Array::from_iter_values(
-            (0..persons.len() as i64).map(|i| first_row + i),
-        )),
-    ];
-    columns.extend((0..replicates).map(|k| decimals(persons.iter().map(|p| p.replicates[k]))));
     let schema = schema::with_replicates(schema::core_record(), replicates);
+    let columns: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .map(|field| match field.name().as_str() {
+            core::PERSON_ID => text(&|p| Some(p.id.as_str())),
+            core::WEIGHT => decimals(persons.iter().map(|p| p.weight)),
+            core::SEX => text(&|p| Some(p.sex)),
+            core::AGE => int(&|p| p.age),
+            core::COUNTRY_OF_BIRTH => text(&|p| p.country_of_birth),
+            core::CITIZENSHIP => text(&|p| p.citizenship),
+            core::CITIZENSHIP_2 => text(&|p| p.citizenship_2),
+            core::USUAL_RESIDENT => flag(&|p| Some(p.usual_resident)),
+            core::HOUSEHOLD_ID => text(&|p| p.household_id),
+            core::LFS_STATUS => text(&|p| p.lfs_status),
+            core::WORKED => flag(&|p| p.worked),
+            core::ABSENT => flag(&|p| p.absent),
+            core::ABSENCE_REASON => text(&|p| p.absence_reason),
+            core::ABSENCE_PAID => flag(&|p| p.absence_paid),
+            core::ABSENCE_RETURN_3M => flag(&|p| p.absence_return_3m),
+            core::SEARCHED => flag(&|p| p.searched),
+            core::AVAILABLE => flag(&|p| p.available),
+            core::FUTURE_START => flag(&|p| p.future_start),
+            core::YEAR_OF_ARRIVAL => int(&|p| p.year_of_arrival),
+            core::REASON_FOR_MIGRATION => text(&|p| p.reason_for_migration),
+            core::MONTHS_PRESENT_12M => months(&|p| p.months_present_12m),
+            core::INTENDED_STAY_MONTHS => months(&|p| p.intended_stay_months),
+            core::PRESENT_IN_COUNTRY => flag(&|p| p.present_in_country),
+            core::WORKS_FOR_RESIDENT_UNIT => flag(&|p| p.works_for_resident_unit),
+            core::SEEKING_WORK_IN_COUNTRY => flag(&|p| p.seeking_work_in_country),
+            core::NONRESIDENT_WORKER_TYPE => text(&|p| p.nonresident_worker_type),
+            core::YEARS_OF_RESIDENCE => int(&|p| p.years_of_residence),
+            core::PREVIOUS_COUNTRY_OF_RESIDENCE => text(&|p| p.previous_country_of_residence),
+            core::YEAR_OF_RETURN => int(&|p| p.year_of_return),
+            core::LABOUR_STATUS_ABROAD => text(&|p| p.labour_status_abroad),
+            core::STRATUM => text(&|p| p.stratum),
+            core::PSU => text(&|p| p.psu),
+            core::SOURCE_ROW => Arc::new(Int64Array::from_iter_values(
+                (0..persons.len() as i64).map(|i| first_row + i),
+            )),
+            name => match (1..=replicates).find(|k| schema::replicate_column(*k) == name) {
+                Some(k) => decimals(persons.iter().map(|p| p.replicates[k - 1])),
+                None => new_null_array(field.data_type(), persons.len()),
+            },
+        })
+        .collect();
     RecordBatch::try_new(schema, columns).unwrap()
 }
 
