@@ -71,11 +71,14 @@ def count_cells(run):
     table = pq.read_table(run / "tabulate" / "estimates.parquet").to_pylist()
     for r in table:
         flow = r["DATAFLOW"]
-        if not flow.endswith("_NB"):
+        # The contract's count flows: DF_MST_<measure>_SEX_AGE_<axis>_NB.
+        parts = flow.split("_")
+        if not (flow.endswith("_NB") and parts[1] == "MST" and parts[3:5] == ["SEX", "AGE"]
+                and parts[2] in STATUSES and parts[5] in ("CBR", "CCT")
+                and len(parts) == 7):
             continue
-        measure = flow.split("_")[2]
-        axis = "CBR" if r["CBR"] else "CCT"
-        yield (measure, axis, r["SEX"], r["AGE"], r["CBR"] or r["CCT"]), r
+        measure, axis = parts[2], parts[5]
+        yield (measure, axis, r["SEX"], r["AGE"], r[axis]), r
 
 
 def test_every_count_cell_whose_largest_weights_dominate_it_is_confidential(

@@ -38,7 +38,7 @@ fn weighted(batch: &RecordBatch, population: &str) -> i128 {
 
 /// icls-concepts.md §5, with person 11 (the seasonal worker) employed by a resident
 /// producer unit: id, sex, age, resident, born, citizen of, status, weight.
-type Person = (
+type WorkedExampleRow = (
     &'static str,
     &'static str,
     i32,
@@ -49,7 +49,7 @@ type Person = (
     &'static str,
 );
 #[rustfmt::skip]
-const WORKED_EXAMPLE: [Person; 12] = [
+const WORKED_EXAMPLE: [WorkedExampleRow; 12] = [
     ("1",  "M", 34, true,  "PHL", "PHL", "EMP", "120.50"),
     ("2",  "F", 29, true,  "IDN", "IDN", "EMP", "85.25"),
     ("3",  "M", 45, true,  "IDN", "IDN", "UNE", "150.00"),

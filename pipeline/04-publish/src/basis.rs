@@ -53,3 +53,123 @@ pub fn add(message: &mut sdmx::DataMessage, dsd: &sdmx::DataStructure, note: &No
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migstat_artefacts::reference::Reference;
+
+    use crate::Structures;
+
+    fn config(extra: &str) -> Config {
+        let text = format!(
+            "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"census\"\n\
+             {extra}\n[input]\npath = \"core.csv\"\n"
+        );
+        Config::parse(&text, "run.toml".as_ref()).unwrap()
+    }
+
+    fn flow<'r>(reference: &'r Reference, id: &str) -> &'r DataflowSpec {
+        reference
+            .registry
+            .dataflows
+            .iter()
+            .find(|d| d.id == id)
+            .unwrap()
+    }
+
+    #[test]
+    fn only_a_main_activity_census_notes_the_measures_that_depend_on_the_status() {
+        let reference = Reference::bundled().unwrap();
+        let main = config("labour_status_basis = \"main_activity\"");
+        let current = config("");
+        for id in [
+            "DF_MST_TUNE_SEX_AGE_CBR_RT",
+            "DF_MST_TEMP_SEX_ECO_CCT_NB",
+            "DF_MST_TEIP_SEX_EDU_CBR_NB",
+            "DF_MST_FORE_SEX_CBR_NB",
+        ] {
+            let f = flow(&reference, id);
+            let note = note(&main, &reference.registry, f).expect(id);
+            assert_eq!(
+                (note.attribute.as_str(), note.value.as_str()),
+                ("NOTE_INDICATOR", "MIGSTAT:LFS_BASIS_MAIN_ACTIVITY")
+            );
+            assert!(note(&current, &reference.registry, f).is_none(), "{id}");
+        }
+        for id in [
+            "DF_MST_XWAP_SEX_AGE_CCT_NB",
+            "DF_MST_XWAP_SEX_EDU_CBR_NB",
+            "DF_MST_FORP_SEX_CBR_NB",
+            "DF_MST_NCTP_SEX_CCT_NB",
+        ] {
+            assert!(
+                note(&main, &reference.registry, flow(&reference, id)).is_none(),
+                "{id}: everyone of working age, whatever the status"
+            );
+        }
+    }
+
+    fn observation(attributes: &[(&str, &str)]) -> sdmx::Observation {
+        sdmx::Observation {
+            time_period: "2024".into(),
+            value: Some(1.0),
+            attributes: attributes
+                .iter()
+                .map(|(a, v)| (a.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_note_goes_where_the_dsd_lists_it_or_joins_a_note_already_there() {
+        let reference = Reference::bundled().unwrap();
+        let structures = Structures::load(&reference).unwrap();
+        let dsd = structures
+            .set
+            .data_structure("MST_TEAP_SEX_EDU_CBR_NB")
+            .unwrap();
+        let mut message = sdmx::DataMessage::default();
+        message.dataset.series.push(sdmx::Series {
+            observations: vec![
+                observation(&[("OBS_STATUS", "U"), ("SOURCE", "PC"), ("DECIMALS", "1")]),
+                observation(&[("SOURCE", "PC"), ("NOTE_SOURCE", "R"), ("DECIMALS", "1")]),
+                observation(&[("NOTE_INDICATOR", "I20:4077"), ("DECIMALS", "1")]),
+            ],
+            ..Default::default()
+        });
+        let note = Note {
+            attribute: "NOTE_INDICATOR".into(),
+            value: "N".into(),
+        };
+        add(&mut message, dsd, &note);
+        let got: Vec<Vec<(&str, &str)>> = message.dataset.series[0]
+            .observations
+            .iter()
+            .map(|o| {
+                o.attributes
+                    .iter()
+                    .map(|(a, v)| (a.as_str(), v.as_str()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                vec![
+                    ("OBS_STATUS", "U"),
+                    ("SOURCE", "PC"),
+                    ("NOTE_INDICATOR", "N"),
+                    ("DECIMALS", "1")
+                ],
+                vec![
+                    ("SOURCE", "PC"),
+                    ("NOTE_SOURCE", "R"),
+                    ("NOTE_INDICATOR", "N"),
+                    ("DECIMALS", "1")
+                ],
+                vec![("NOTE_INDICATOR", "I20:4077 | N"), ("DECIMALS", "1")],
+            ]
+        );
+    }
+}
