@@ -90,9 +90,9 @@ mod tests {
             "DF_MST_FORE_SEX_CBR_NB",
         ] {
             let f = flow(&reference, id);
-            let note = note(&main, &reference.registry, f).expect(id);
+            let noted = note(&main, &reference.registry, f).expect(id);
             assert_eq!(
-                (note.attribute.as_str(), note.value.as_str()),
+                (noted.attribute.as_str(), noted.value.as_str()),
                 ("NOTE_INDICATOR", "MIGSTAT:LFS_BASIS_MAIN_ACTIVITY")
             );
             assert!(note(&current, &reference.registry, f).is_none(), "{id}");
