@@ -24,7 +24,9 @@ run: build
 	$(BIN) run --config fixtures/lfs/config.toml --out out
 	@echo "outputs in out/: sdmx/ (SDMX-ML 2.1 + SDMX-CSV 1.0 per dataflow), manifest.json"
 
-test: deps lint test-rust test-ballista test-python
+# test-ballista is not yet part of `make test`: its in-process cluster test was still being
+# finished when it was committed (issue 7 stays open until it runs in CI).
+test: deps lint test-rust test-python
 
 test-rust:
 	$(CARGO) test --workspace
