@@ -218,9 +218,9 @@ fn run_derives_every_special_case_and_counts_them() {
 fn many(rows: usize) -> Vec<Person> {
     (0..rows)
         .map(|i| Person {
-            weight: if i % 13 == 0 { "0" } else { "1.5" },
+            weight: if i.is_multiple_of(13) { "0" } else { "1.5" },
             age: Some((i % 90) as i32),
-            worked: (i % 2 == 0).then_some(true),
+            worked: i.is_multiple_of(2).then_some(true),
             ..Person::new(format!("P{i:07}"))
         })
         .collect()
@@ -269,8 +269,10 @@ fn run_keeps_input_order_over_many_batches_whatever_the_thread_count() {
     assert_eq!(reports[0], reports[1]);
 
     let r = &reports[0];
-    let in_scope = (0..rows).filter(|i| i % 13 != 0 && i % 90 >= 15).count() as u64;
-    let zero = (0..rows).filter(|i| i % 13 == 0).count() as u64;
+    let in_scope = (0..rows)
+        .filter(|i| !i.is_multiple_of(13) && i % 90 >= 15)
+        .count() as u64;
+    let zero = (0..rows).filter(|i| i.is_multiple_of(13)).count() as u64;
     assert_eq!(r.rows, rows as u64);
     assert_eq!(r.in_scope, in_scope);
     assert_eq!(r.by_scope["ZERO_WEIGHT"], zero);

@@ -20,7 +20,7 @@ use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-use migstat_artefacts::config::Engine;
+use migstat_artefacts::config::{Config, Engine};
 
 /// Bytes in a MiB.
 const MIB: u64 = 1024 * 1024;
@@ -51,12 +51,16 @@ fn local_session(engine: &Engine) -> Result<SessionContext> {
     Ok(SessionContext::new_with_config_rt(config, runtime))
 }
 
-/// Checks, before any work, that this binary can run on the engine the config names and,
-/// for a Ballista engine, that its scheduler accepts connections.
-pub fn check(engine: &Engine, config_file: &std::path::Path) -> migstat_artefacts::Result<()> {
-    if engine.url != "local" && !cfg!(feature = "ballista") {
+/// Checks, before any work, that this binary can run the config's tabulation on the
+/// engine it names and, for a Ballista engine, that its scheduler accepts connections.
+pub fn check(config: &Config) -> migstat_artefacts::Result<()> {
+    let engine = &config.engine;
+    if engine.url == "local" {
+        return Ok(());
+    }
+    if !cfg!(feature = "ballista") {
         return Err(migstat_artefacts::Error::config(
-            config_file,
+            &config.file,
             format!(
                 "engine {}: this migstat was built without Ballista support \
                  (build it with `cargo build --release --features ballista`)",
@@ -64,11 +68,28 @@ pub fn check(engine: &Engine, config_file: &std::path::Path) -> migstat_artefact
             ),
         ));
     }
-    #[cfg(feature = "ballista")]
-    if engine.url != "local" {
-        crate::ballista::check_reachable(engine, config_file)?;
+    // The (n,k)-dominance rule needs migstat's own aggregate function (`dominance.rs`),
+    // which a stock Ballista executor does not have: its plan could not be sent.
+    if config.disclosure.dominance_n.is_some() {
+        return Err(migstat_artefacts::Error::config(
+            &config.file,
+            format!(
+                "engine {}: [disclosure] dominance_n / dominance_k need migstat's own \
+                 aggregate of the largest weights, which Ballista executors do not have; \
+                 run the tabulation on the local engine (engine.url = \"local\") or \
+                 drop the dominance rule",
+                engine.url
+            ),
+        ));
     }
+    #[cfg(feature = "ballista")]
+    crate::ballista::check_reachable(engine, &config.file)?;
     Ok(())
+}
+
+/// Is the tabulation sent to a remote engine? (Its failures are then the cluster's.)
+pub fn is_remote(engine: &Engine) -> bool {
+    engine.url != "local"
 }
 
 #[cfg(not(feature = "ballista"))]

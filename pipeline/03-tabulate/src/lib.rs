@@ -70,7 +70,7 @@ pub struct TabulateReport {
 
 /// Runs the stage: `run.derived_records()` -> `run.estimates()`.
 pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<TabulateReport> {
-    engine::check(&config.engine, &config.file)?;
+    engine::check(config)?;
     let mut plan = plan::TabulationPlan::new(&reference.registry, &reference.age_bands)?;
     plan.largest_contributions = config.disclosure.dominance_n.map(|n| n as usize);
     let derived = run.derived_records();

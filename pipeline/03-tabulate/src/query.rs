@@ -1,9 +1,11 @@
 //! The physical plan: one DataFusion pass over the derived records.
 //!
 //! ```text
-//! derived.parquet ─ project: per status s, w_s = weight if in scope and lfs = s else 0
-//!                 │                       n_s = 1      if in scope and lfs = s else 0
-//!                 │          replicate methods: rw_s_r = repwt_r if counted else 0
+//! derived.parquet ─ aggregate by person key (dimension values, populations, labour force
+//!                 │ status; PSU with Taylor): sum(weight), count, sum(repwt_r), largest
+//!                 ├ project: per status s, w_s = key weight if the key counts in s else 0
+//!                 │          (n_s, rw_s_r, largest_s likewise)
+//!                 ├ aggregate by dimension key (and PSU): sum(w_s), sum(n_s), ...
 //!                 ├ join AGE bands on age (one row per band the age falls in)
 //!                 └ aggregate GROUPING SETS (plan.grouping_sets; with Taylor variance
 //!                   each set also grouped by stratum and PSU, plus the set (stratum, PSU)
@@ -125,6 +127,27 @@ pub fn aggregate(
         .block_on(run_query(plan, derived_path, pass, engine))
         .map_err(|e| match e {
             datafusion::error::DataFusionError::IoError(io) => Error::io(derived_path, io),
+            // On a cluster, a failed query is the cluster's (unreachable executors, a file
+            // they cannot see, another Ballista version), not a bug of this plan: the
+            // local engine runs the same plan in every test.
+            // The memory pool is too small for the plan's unspillable state (e.g. hundreds
+            // of replicate sums per cell): the operator raises the limit.
+            datafusion::error::DataFusionError::ResourcesExhausted(why)
+                if !crate::engine::is_remote(engine) =>
+            {
+                Error::Engine {
+                    url: engine.url.clone(),
+                    message: format!(
+                        "the tabulation needs more memory than [engine] memory_limit_mib = {} \
+                         allows ({why}); raise it in the config or with migstat --memory-limit",
+                        engine.memory_limit_mib
+                    ),
+                }
+            }
+            other if crate::engine::is_remote(engine) => Error::Engine {
+                url: engine.url.clone(),
+                message: other.to_string(),
+            },
             other => Error::internal(format!("tabulation query: {other}")),
         })
 }
@@ -161,6 +184,32 @@ fn person_column(dim: &crate::plan::PlanDimension) -> String {
         DimensionKind::Banded { .. } => banded_value_column(&dim.id),
     }
 }
+/// The columns the statuses' terms read: their populations, and the labour force status
+/// when a term names one, in first-use order.
+fn status_columns(plan: &TabulationPlan) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    for status in &plan.statuses {
+        let (population, lfs) = split_term(status);
+        let needed = std::iter::once(population).chain(lfs.map(|_| derived::LFS));
+        for column in needed {
+            if !columns.iter().any(|c| c == column) {
+                columns.push(column.to_string());
+            }
+        }
+    }
+    columns
+}
+fn status_key_column(column: &str) -> String {
+    format!("key_{column}")
+}
+fn key_replicate_column(r: usize) -> String {
+    format!("key_rw_{r}")
+}
+fn key_largest_column(rank: usize) -> String {
+    format!("key_largest_{rank}")
+}
+const KEY_WEIGHT: &str = "key_weight";
+const KEY_RECORDS: &str = "key_records";
 const STRATUM: &str = "design_stratum";
 const PSU: &str = "design_psu";
 const DESIGN_RECORDS: &str = "design_records";
@@ -176,9 +225,12 @@ async fn run_query(
         DesignPass::Replicates(r) => r,
         _ => 0,
     };
-    let derived_schema = schema::with_replicates(schema::derived_record(), replicates_of(path)?);
+    let derived_schema = string_views(&schema::with_replicates(
+        schema::derived_record(),
+        replicates_of(path)?,
+    ));
     let options = ParquetReadOptions {
-        schema: Some(derived_schema.as_ref()),
+        schema: Some(&derived_schema),
         ..Default::default()
     };
     let path_text = path.to_str().ok_or_else(|| {
@@ -187,39 +239,34 @@ async fn run_query(
     let persons = ctx.read_parquet(path_text, options).await?;
 
     let zero_weight = lit(ScalarValue::Decimal128(Some(0), 38, WEIGHT_SCALE as i8));
+    let largest_n = plan.largest_contributions.unwrap_or(0);
+
+    // 1. Persons -> one row per person key: every dimension's person-level value, the
+    //    columns that decide which statuses a person counts in (its populations and
+    //    labour force status), and the PSU with Taylor. Status-independent sums only:
+    //    the weight, the records, each replicate weight, so that the pass over millions
+    //    of persons carries 2 + R sums, not 2 + R per status (with 80 replicates and a
+    //    dozen statuses, a thousand).
+    let status_columns = status_columns(plan);
+    let mut person_key: Vec<Expr> = Vec::new();
     let mut projection: Vec<Expr> = Vec::new();
     for dim in &plan.dimensions {
         projection.push(ident(dim.column.as_str()).alias(person_column(dim)));
+        person_key.push(ident(person_column(dim)));
     }
-    for (i, status) in plan.statuses.iter().enumerate() {
-        // A term counts in its population (`registry::split_term`): `EMP` is in-scope
-        // persons with status EMP, `population:EMP` the same in another population, and
-        // `population` every person of it. A null population (not measured) counts nowhere.
-        let counted = match split_term(status) {
-            (population, Some(s)) => ident(population).and(ident(derived::LFS).eq(lit(s))),
-            (population, None) => ident(population),
-        };
-        projection.push(
-            when(counted.clone(), ident(derived::WEIGHT))
-                .otherwise(zero_weight.clone())?
-                .alias(weight_column(i)),
-        );
-        projection.push(
-            when(counted.clone(), lit(1i64))
-                .otherwise(lit(0i64))?
-                .alias(records_column(i)),
-        );
-        for r in 1..=replicates {
-            projection.push(
-                when(counted.clone(), ident(schema::replicate_column(r)))
-                    .otherwise(zero_weight.clone())?
-                    .alias(replicate_sum_column(i, r)),
-            );
-        }
+    for column in &status_columns {
+        projection.push(ident(column.as_str()).alias(status_key_column(column)));
+        person_key.push(ident(status_key_column(column)));
+    }
+    projection.push(ident(derived::WEIGHT).alias(KEY_WEIGHT));
+    for r in 1..=replicates {
+        projection.push(ident(schema::replicate_column(r)).alias(key_replicate_column(r)));
     }
     if pass == DesignPass::PsuTotals {
         projection.push(ident(derived::STRATUM).alias(STRATUM));
         projection.push(ident(derived::PSU).alias(PSU));
+        person_key.push(ident(STRATUM));
+        person_key.push(ident(PSU));
         let positive = ident(derived::WEIGHT).gt(zero_weight.clone());
         projection.push(
             when(positive, lit(1i64))
@@ -227,13 +274,83 @@ async fn run_query(
                 .alias(DESIGN_RECORDS),
         );
     }
-    let rows = persons.select(projection)?;
+    let mut key_sums = vec![
+        sum(ident(KEY_WEIGHT)).alias(KEY_WEIGHT),
+        sum(lit(1i64)).alias(KEY_RECORDS),
+    ];
+    for r in 1..=replicates {
+        key_sums.push(sum(ident(key_replicate_column(r))).alias(key_replicate_column(r)));
+    }
+    if pass == DesignPass::PsuTotals {
+        key_sums.push(sum(ident(DESIGN_RECORDS)).alias(DESIGN_RECORDS));
+    }
+    for rank in 1..=largest_n {
+        key_sums.push(
+            LargestValues::udaf(largest_n, rank, 1)
+                .call(vec![ident(KEY_WEIGHT)])
+                .alias(key_largest_column(rank)),
+        );
+    }
+    let keyed = persons
+        .select(projection)?
+        .aggregate(person_key, key_sums)?;
 
-    // Pre-aggregation: one row per distinct person key (every dimension's person-level
-    // value, and the PSU with Taylor) before the band join and the grouping sets. Sums of
-    // sums are the same exact decimals, so the cells do not change; the join and the
-    // grouping sets then see thousands of rows instead of one (or, joined to overlapping
-    // age bands, four) per person.
+    // 2. Per status s, on those few rows: w_s = the key's weight if the key counts in s,
+    //    else 0 (likewise n_s, rw_s_r and the largest weights). A term counts in its
+    //    population (`registry::split_term`): `EMP` is in-scope persons with status EMP,
+    //    `population:EMP` the same in another population, and `population` every person
+    //    of it. A null population (not measured) counts nowhere.
+    let mut projection: Vec<Expr> = plan
+        .dimensions
+        .iter()
+        .map(|dim| ident(person_column(dim)))
+        .collect();
+    if pass == DesignPass::PsuTotals {
+        projection.extend([ident(STRATUM), ident(PSU), ident(DESIGN_RECORDS)]);
+    }
+    for (i, status) in plan.statuses.iter().enumerate() {
+        let counted = match split_term(status) {
+            (population, Some(s)) => ident(status_key_column(population))
+                .and(ident(status_key_column(derived::LFS)).eq(lit(s))),
+            (population, None) => ident(status_key_column(population)),
+        };
+        let if_counted =
+            |value: Expr, otherwise: Expr, name: String| -> datafusion::error::Result<Expr> {
+                Ok(when(counted.clone(), value)
+                    .otherwise(otherwise)?
+                    .alias(name))
+            };
+        projection.push(if_counted(
+            ident(KEY_WEIGHT),
+            zero_weight.clone(),
+            weight_column(i),
+        )?);
+        projection.push(if_counted(
+            ident(KEY_RECORDS),
+            lit(0i64),
+            records_column(i),
+        )?);
+        for r in 1..=replicates {
+            projection.push(if_counted(
+                ident(key_replicate_column(r)),
+                zero_weight.clone(),
+                replicate_sum_column(i, r),
+            )?);
+        }
+        for rank in 1..=largest_n {
+            projection.push(if_counted(
+                ident(key_largest_column(rank)),
+                zero_weight.clone(),
+                largest_column(i, rank),
+            )?);
+        }
+    }
+    let rows = keyed.select(projection)?;
+
+    // 3. One row per dimension key (and PSU) before the band join and the grouping sets.
+    //    Sums of sums are the same exact decimals, so the cells do not change; the join
+    //    and the grouping sets then see thousands of rows instead of one (or, joined to
+    //    overlapping age bands, four) per person.
     let mut keys: Vec<Expr> = plan
         .dimensions
         .iter()
@@ -255,12 +372,14 @@ async fn run_query(
     if pass == DesignPass::PsuTotals {
         partial_sums.push(sum(ident(DESIGN_RECORDS)).alias(DESIGN_RECORDS));
     }
-    let largest_n = plan.largest_contributions.unwrap_or(0);
     for i in 0..plan.statuses.len() {
+        let partial: Vec<Expr> = (1..=largest_n)
+            .map(|rank| ident(largest_column(i, rank)))
+            .collect();
         for rank in 1..=largest_n {
             partial_sums.push(
-                LargestValues::udaf(largest_n, rank, 1)
-                    .call(vec![ident(weight_column(i))])
+                LargestValues::udaf(largest_n, rank, largest_n)
+                    .call(partial.clone())
                     .alias(largest_column(i, rank)),
             );
         }
@@ -339,6 +458,21 @@ async fn run_query(
     }
     out.design_psus.sort();
     Ok(out)
+}
+
+/// The schema with every string column read as a string view: Parquet's pages decode into
+/// views without copying, and the grouping compares a code (at most 12 bytes, or its first
+/// 4 and its length) inline instead of through offsets; a third of the stage's time.
+fn string_views(schema: &arrow::datatypes::Schema) -> arrow::datatypes::Schema {
+    let fields: Vec<arrow::datatypes::Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => f.as_ref().clone().with_data_type(DataType::Utf8View),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    arrow::datatypes::Schema::new_with_metadata(fields, schema.metadata().clone())
 }
 
 fn replicates_of(path: &Path) -> datafusion::error::Result<usize> {

@@ -270,3 +270,25 @@ fn an_unreachable_scheduler_is_a_config_error_naming_its_url() {
         "estimates written despite the failure"
     );
 }
+
+#[test]
+fn the_dominance_rule_on_ballista_is_a_config_error_before_any_work() {
+    // The (n,k)-dominance rule needs migstat's own aggregate function, which a stock
+    // Ballista executor does not have: refused when the config is checked (exit 2, naming
+    // the keys), not an internal error from the scheduler after ingest and derive.
+    let url = cluster_url();
+    let file = repo_root().join("fixtures/lfs/config.toml");
+    let text = std::fs::read_to_string(&file).expect("fixture config");
+    let text = format!(
+        "{text}\n[engine]\nurl = \"{url}\"\n[disclosure]\ndominance_n = 2\ndominance_k = 60\n"
+    );
+    let config = Config::parse(&text, &file).expect("a valid config");
+    let error = migstat_tabulate::engine::check(&config)
+        .expect_err("dominance on a Ballista engine must be refused");
+    assert_eq!(error.exit_code(), 2, "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("dominance_n") && message.contains(url),
+        "the error names neither the rule nor the engine: {message}"
+    );
+}

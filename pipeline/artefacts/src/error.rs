@@ -6,6 +6,7 @@
 //! | [`Error::Input`] | the data producer: fix the microdata (see `rejects.csv`) | 3 |
 //! | [`Error::Validation`] | migstat's maintainers or the reference data: the output broke its structure | 4 |
 //! | [`Error::Io`] | the operator: disk, permissions, missing files | 5 |
+//! | [`Error::Engine`] | the operator: the engine's memory pool is too small, or the Ballista cluster failed | 5 |
 //! | [`Error::Reference`] | whoever maintains `codelists/` and `schemas/` | 6 |
 //! | [`Error::Internal`] | migstat's maintainers: a bug, please report it | 70 |
 
@@ -43,6 +44,15 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The engine the config names failed the tabulation for want of resources: the local
+    /// engine's memory pool was too small, or the remote cluster (a Ballista scheduler and
+    /// its executors) failed: its machines, storage or version, not the data or migstat.
+    Engine {
+        /// The engine's URL.
+        url: String,
+        /// What the engine reported.
+        message: String,
+    },
     /// The reference data (codelists, structures, registry) are inconsistent.
     Reference {
         /// The reference file.
@@ -79,7 +89,7 @@ impl Error {
             Error::Config { .. } => 2,
             Error::Input(_) => 3,
             Error::Validation { .. } => 4,
-            Error::Io { .. } => 5,
+            Error::Io { .. } | Error::Engine { .. } => 5,
             Error::Reference { .. } => 6,
             Error::Internal(_) => 70,
         }
@@ -153,6 +163,15 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Io { path, source } => write!(f, "I/O error on {}: {source}", path.display()),
+            Error::Engine { url, message } if url == "local" => {
+                write!(f, "the local engine failed the tabulation: {message}")
+            }
+            Error::Engine { url, message } => write!(
+                f,
+                "the engine at {url} failed the tabulation: {message} (check the scheduler and \
+                 executors' logs; the executors must read the run's derive/derived.parquet at \
+                 the same absolute path and run Ballista 55)"
+            ),
             Error::Reference { file, message } => {
                 write!(f, "reference data error in {file}: {message}")
             }

@@ -16,6 +16,16 @@ use crate::{Error, Result};
 /// Rows per batch when reading artefacts.
 pub const BATCH_ROWS: usize = 64 * 1024;
 
+/// Rows per Parquet row group of an artefact. The writer holds a whole row group in memory
+/// until it is flushed (Parquet's default, 1,048,576 rows, is 1.3 GB of encoded columns for
+/// a record with 80 replicate weights), and a row group is the unit DataFusion's readers
+/// share among cores; two batches, or [`ROW_GROUP_BYTES`] for wide records, keep both small.
+pub const ROW_GROUP_ROWS: usize = 2 * BATCH_ROWS;
+
+/// Encoded bytes after which a row group is flushed whatever its rows (the estimate depends
+/// on the data alone, so the same records give the same file).
+pub const ROW_GROUP_BYTES: usize = 64 * 1024 * 1024;
+
 /// A Parquet artefact being written; it appears under its name only on [`finish`](Self::finish).
 pub struct ParquetSink {
     path: PathBuf,
@@ -29,6 +39,8 @@ impl ParquetSink {
         let file = AtomicFile::create(path)?;
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
             .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props))
             .map_err(|e| Error::internal(format!("parquet writer for {}: {e}", path.display())))?;

@@ -472,20 +472,7 @@ mod tests {
     fn a_limit_too_small_for_the_numbers_is_reported_not_ignored() {
         // The triangle X = a + b, Y = a + c, Z = b + c: eliminating needs a
         // coefficient 2 (a = (X + Y - Z) / 2).
-        let cells = vec![
-            Cell::new(["a"], 2.0, 1),
-            Cell::new(["b"], 7.0, 4),
-            Cell::new(["c"], 9.0, 5),
-            Cell::new(["X"], 9.0, 5),
-            Cell::new(["Y"], 11.0, 6),
-            Cell::new(["Z"], 16.0, 9),
-        ];
-        let rel = vec![
-            Relation::new(3, vec![0, 1]),
-            Relation::new(4, vec![0, 2]),
-            Relation::new(5, vec![1, 2]),
-        ];
-        let t = Table::new(cells, rel).unwrap();
+        let t = crate::test_tables::triangle();
         let s = [true, true, true, false, false, false];
         assert_eq!(recomputable_within(&t, &s, i128::MAX), Ok(vec![0, 1, 2]));
         assert_eq!(recomputable_within(&t, &s, 1), Err(Overflow));

@@ -176,6 +176,8 @@ pub mod ilo;
 mod lp;
 mod suppress;
 mod table;
+#[cfg(test)]
+mod test_tables;
 
 pub use exact::recomputable;
 pub use lp::{audit, feasible_interval};

@@ -237,7 +237,7 @@ fn cost_order(table: &Table, (a, a_total): (usize, bool), (b, b_total): (usize, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{audit, Cell, Relation};
+    use crate::audit;
 
     /// The triangle `X = a + b`, `Y = a + c`, `Z = b + c` needs a
     /// coefficient 2 to solve: with the exact arithmetic capped at 1 the
@@ -245,20 +245,7 @@ mod tests {
     /// result.
     #[test]
     fn when_the_exact_arithmetic_overflows_the_lp_audit_takes_over() {
-        let cells = vec![
-            Cell::new(["a"], 2.0, 1),
-            Cell::new(["b"], 7.0, 4),
-            Cell::new(["c"], 9.0, 5),
-            Cell::new(["X"], 9.0, 5),
-            Cell::new(["Y"], 11.0, 6),
-            Cell::new(["Z"], 16.0, 9),
-        ];
-        let rel = vec![
-            Relation::new(3, vec![0, 1]),
-            Relation::new(4, vec![0, 2]),
-            Relation::new(5, vec![1, 2]),
-        ];
-        let t = Table::new(cells, rel).unwrap();
+        let t = crate::test_tables::triangle();
         let p = [true, false, false, false, false, false];
         let (exact, fell_back) = suppress_within(&t, &p, i128::MAX);
         assert!(!fell_back);

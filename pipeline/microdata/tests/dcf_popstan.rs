@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use migstat_microdata::dcf::{self, DictionaryFormat};
-use migstat_microdata::fixed::{Encoding, FixedOptions, FixedWidthReader};
-use migstat_microdata::{Error, RecordReader, VariableKind};
+use migstat_microdata::dcf::{self, Dictionary, DictionaryFormat};
+use migstat_microdata::fixed::{Encoding, FixedOptions, FixedWidthReader, Layout};
+use migstat_microdata::{Error, RecordReader, Variable, VariableKind};
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,12 +16,39 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Every outcome of a reader: records as name -> value maps, or errors.
-type Outcome = Result<BTreeMap<String, Option<String>>, Error>;
+/// The census dictionary, in CSPro's text form.
+fn popstan() -> Dictionary {
+    dcf::parse(data("popstan.dcf")).unwrap()
+}
+
+/// The census dictionary's layout.
+fn popstan_layout() -> Layout {
+    popstan().layout().unwrap()
+}
+
+/// The variable `name` of `layout`.
+fn variable<'a>(layout: &'a Layout, name: &str) -> &'a Variable {
+    &layout
+        .columns
+        .iter()
+        .find(|c| c.variable.name == name)
+        .unwrap_or_else(|| panic!("no variable {name}"))
+        .variable
+}
+
+/// Options to read the person records, each with its household's housing record.
+fn options_for_persons_with_housing() -> FixedOptions {
+    popstan().options_for("PERSON", &["HOUSING"]).unwrap()
+}
+
+/// A record as a name -> value map.
+type Record = BTreeMap<String, Option<String>>;
+
+/// Every outcome of a reader: records, or errors.
+type Outcome = Result<Record, Error>;
 
 fn read_all(file: &str, options: &FixedOptions) -> Vec<Outcome> {
-    let dictionary = dcf::parse(data("popstan.dcf")).unwrap();
-    let layout = dictionary.layout().unwrap();
+    let layout = popstan_layout();
     let mut reader = FixedWidthReader::open(data(file), &layout, options).unwrap();
     let names: Vec<String> = reader.variables().iter().map(|v| v.name.clone()).collect();
     let mut out = Vec::new();
@@ -41,18 +68,19 @@ fn read_all(file: &str, options: &FixedOptions) -> Vec<Outcome> {
     out
 }
 
-fn persons_with_housing(file: &str) -> Vec<BTreeMap<String, Option<String>>> {
-    let options = dcf::parse(data("popstan.dcf"))
-        .unwrap()
-        .options_for("PERSON", &["HOUSING"])
-        .unwrap();
-    read_all(file, &options)
+/// The records of `file`, all good.
+fn records(file: &str, options: &FixedOptions) -> Vec<Record> {
+    read_all(file, options)
         .into_iter()
         .map(|r| r.expect("a good record"))
         .collect()
 }
 
-fn get<'a>(record: &'a BTreeMap<String, Option<String>>, name: &str) -> Option<&'a str> {
+fn persons_with_housing(file: &str) -> Vec<Record> {
+    records(file, &options_for_persons_with_housing())
+}
+
+fn get<'a>(record: &'a Record, name: &str) -> Option<&'a str> {
     record
         .get(name)
         .unwrap_or_else(|| panic!("no variable {name}"))
@@ -146,21 +174,16 @@ fn a_subitem_reads_the_first_digit_of_its_item() {
 #[test]
 fn a_latin1_file_reads_the_same_as_its_utf8_twin_with_a_byte_order_mark() {
     let utf8 = persons_with_housing("popstan.dat");
-    let dictionary = dcf::parse(data("popstan.dcf")).unwrap();
     let options = FixedOptions {
         encoding: Encoding::Latin1,
-        ..dictionary.options_for("PERSON", &["HOUSING"]).unwrap()
+        ..options_for_persons_with_housing()
     };
-    let latin1: Vec<_> = read_all("popstan_latin1.dat", &options)
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let latin1 = records("popstan_latin1.dat", &options);
     assert_eq!(latin1, utf8);
     assert_eq!(get(&latin1[0], "P00_NAME"), Some("José"));
     assert_eq!(get(&latin1[4], "P00_NAME"), Some("Ødegård"));
     // Read as UTF-8, the Latin-1 bytes are refused, not turned into something else.
-    let default = dictionary.options_for("PERSON", &["HOUSING"]).unwrap();
-    let misread = read_all("popstan_latin1.dat", &default);
+    let misread = read_all("popstan_latin1.dat", &options_for_persons_with_housing());
     let Err(Error::Record { line, variable, .. }) = &misread[0] else {
         panic!("expected a rejected record, got {:?}", misread[0]);
     };
@@ -169,12 +192,8 @@ fn a_latin1_file_reads_the_same_as_its_utf8_twin_with_a_byte_order_mark() {
 
 #[test]
 fn reading_one_record_type_alone_skips_the_others() {
-    let dictionary = dcf::parse(data("popstan.dcf")).unwrap();
-    let options = dictionary.options_for("HOUSING", &[]).unwrap();
-    let housing: Vec<_> = read_all("popstan.dat", &options)
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let options = popstan().options_for("HOUSING", &[]).unwrap();
+    let housing = records("popstan.dat", &options);
     assert_eq!(housing.len(), 3);
     assert!(housing.iter().all(|h| !h.contains_key("P03_SEX")));
     assert_eq!(
@@ -187,16 +206,8 @@ fn reading_one_record_type_alone_skips_the_others() {
 
 #[test]
 fn value_labels_come_from_the_primary_value_set_and_cover_labelled_ranges() {
-    let layout = dcf::parse(data("popstan.dcf")).unwrap().layout().unwrap();
-    let variable = |name: &str| {
-        &layout
-            .columns
-            .iter()
-            .find(|c| c.variable.name == name)
-            .unwrap()
-            .variable
-    };
-    let birth = variable("P07_BIRTH");
+    let layout = popstan_layout();
+    let birth = variable(&layout, "P07_BIRTH");
     assert_eq!(
         birth.value_labels.get("7").map(String::as_str),
         Some("Popstan"),
@@ -212,34 +223,29 @@ fn value_labels_come_from_the_primary_value_set_and_cover_labelled_ranges() {
     );
     assert_eq!(birth.value_labels.get("30"), None);
     // The age's primary value set (0:98) has no labels; the 5-year groups are a second set.
-    assert!(variable("P04_AGE").value_labels.is_empty());
+    assert!(variable(&layout, "P04_AGE").value_labels.is_empty());
     // A labelled range of 9990 codes is not spelled out.
-    let persons = &variable("H13_PERSONS").value_labels;
+    let persons = &variable(&layout, "H13_PERSONS").value_labels;
     assert_eq!(persons.get("3").map(String::as_str), Some("3 persons"));
     assert_eq!(persons.get("12"), None);
-    assert_eq!(variable("P00_NAME").kind, VariableKind::Text { width: 12 });
-    assert_eq!(variable("P03_SEX").label.as_deref(), Some("Sex"));
+    assert_eq!(
+        variable(&layout, "P00_NAME").kind,
+        VariableKind::Text { width: 12 }
+    );
+    assert_eq!(variable(&layout, "P03_SEX").label.as_deref(), Some("Sex"));
 }
 
 #[test]
 fn special_values_become_declared_missing_values() {
-    let layout = dcf::parse(data("popstan.dcf")).unwrap().layout().unwrap();
-    let variable = |name: &str| {
-        &layout
-            .columns
-            .iter()
-            .find(|c| c.variable.name == name)
-            .unwrap()
-            .variable
-    };
-    assert_eq!(variable("P02_REL").missing_values, ["9"]);
-    assert_eq!(variable("H07_RENT").missing_values, ["999"]);
-    assert_eq!(variable("H21_ASSETS_1").missing_values, ["8", "9"]);
+    let layout = popstan_layout();
+    assert_eq!(variable(&layout, "P02_REL").missing_values, ["9"]);
+    assert_eq!(variable(&layout, "H07_RENT").missing_values, ["999"]);
+    assert_eq!(variable(&layout, "H21_ASSETS_1").missing_values, ["8", "9"]);
     // NOTAPPL is the blank field here: it reads as None, there is no code to declare.
-    assert!(variable("P08_RES95").missing_values.is_empty());
+    assert!(variable(&layout, "P08_RES95").missing_values.is_empty());
     // Missing codes keep their labels.
     assert_eq!(
-        variable("P02_REL")
+        variable(&layout, "P02_REL")
             .value_labels
             .get("9")
             .map(String::as_str),
@@ -249,7 +255,7 @@ fn special_values_become_declared_missing_values() {
 
 #[test]
 fn a_repeated_item_becomes_one_variable_per_occurrence() {
-    let layout = dcf::parse(data("popstan.dcf")).unwrap().layout().unwrap();
+    let layout = popstan_layout();
     let assets: Vec<_> = layout
         .columns
         .iter()
@@ -270,7 +276,7 @@ fn a_repeated_item_becomes_one_variable_per_occurrence() {
 
 #[test]
 fn the_text_and_json_forms_of_one_dictionary_give_the_same_layout() {
-    let text = dcf::parse(data("popstan.dcf")).unwrap();
+    let text = popstan();
     let json = dcf::parse(data("popstan.json.dcf")).unwrap();
     assert_eq!(text.format, DictionaryFormat::Text);
     assert_eq!(json.format, DictionaryFormat::Json);
@@ -286,14 +292,11 @@ fn the_text_and_json_forms_of_one_dictionary_give_the_same_layout() {
         );
     }
     // OccurrenceLabel has no JSON form here: the copies are labelled by number.
-    for column in &mut text_layout.columns {
-        if column.variable.name.starts_with("H21_ASSETS_") {
-            column.variable.label = None;
-        }
-    }
-    for column in &mut json_layout.columns {
-        if column.variable.name.starts_with("H21_ASSETS_") {
-            column.variable.label = None;
+    for layout in [&mut text_layout, &mut json_layout] {
+        for column in &mut layout.columns {
+            if column.variable.name.starts_with("H21_ASSETS_") {
+                column.variable.label = None;
+            }
         }
     }
     assert_eq!(text_layout, json_layout);
@@ -301,11 +304,7 @@ fn the_text_and_json_forms_of_one_dictionary_give_the_same_layout() {
 
 #[test]
 fn a_bad_value_is_rejected_naming_its_line_variable_and_value_and_reading_goes_on() {
-    let options = dcf::parse(data("popstan.dcf"))
-        .unwrap()
-        .options_for("PERSON", &["HOUSING"])
-        .unwrap();
-    let outcomes = read_all("popstan_bad.dat", &options);
+    let outcomes = read_all("popstan_bad.dat", &options_for_persons_with_housing());
     let Err(Error::Record {
         record,
         line,
@@ -334,11 +333,7 @@ fn a_bad_value_is_rejected_naming_its_line_variable_and_value_and_reading_goes_o
 
 #[test]
 fn a_household_with_a_bad_weight_is_rejected_and_so_are_its_persons() {
-    let options = dcf::parse(data("popstan.dcf"))
-        .unwrap()
-        .options_for("PERSON", &["HOUSING"])
-        .unwrap();
-    let outcomes = read_all("popstan_bad.dat", &options);
+    let outcomes = read_all("popstan_bad.dat", &options_for_persons_with_housing());
     let errors: Vec<&Error> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
     // The housing record itself, on line 5...
     assert!(errors.iter().any(|e| matches!(e,
@@ -353,11 +348,7 @@ fn a_household_with_a_bad_weight_is_rejected_and_so_are_its_persons() {
 
 #[test]
 fn an_unknown_record_type_and_a_case_with_two_housing_records_are_reported() {
-    let options = dcf::parse(data("popstan.dcf"))
-        .unwrap()
-        .options_for("PERSON", &["HOUSING"])
-        .unwrap();
-    let outcomes = read_all("popstan_bad.dat", &options);
+    let outcomes = read_all("popstan_bad.dat", &options_for_persons_with_housing());
     let messages: Vec<String> = outcomes
         .iter()
         .filter_map(|o| o.as_ref().err())
@@ -381,7 +372,7 @@ fn an_unknown_record_type_and_a_case_with_two_housing_records_are_reported() {
 
 #[test]
 fn only_a_record_that_occurs_once_per_case_can_be_carried() {
-    let dictionary = dcf::parse(data("popstan.dcf")).unwrap();
+    let dictionary = popstan();
     let error = dictionary
         .options_for("HOUSING", &["PERSON"])
         .unwrap_err()

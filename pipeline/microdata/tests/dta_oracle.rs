@@ -5,48 +5,31 @@
 //! The files and their `*.expected.json` come from `tests/data/make_files.py` (run it to
 //! regenerate them); `make_files.py` also checks pyreadstat's reading against pandas'.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+#[path = "common/oracle.rs"]
+mod oracle;
 
-use migstat_microdata::dta::{ByteOrder, DtaReader};
+use migstat_microdata::dta::DtaReader;
 use migstat_microdata::{format_number, RecordReader, Variable, VariableKind};
 use serde_json::Value;
 
-fn data(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/dta")
-        .join(file)
-}
+use oracle::Oracle;
 
-fn expected(file: &str) -> Value {
-    let path = data(&format!("{file}.expected.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
+const STATA: Oracle = Oracle {
+    dir: "dta",
+    record: "observation",
+};
 
+/// Checks what the oracle's harness leaves to each format: the kind, value labels and
+/// missing values of a variable.
 fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
-    let name = theirs["name"].as_str().unwrap();
-    assert_eq!(ours.name, name, "{file}");
-    assert_eq!(
-        ours.label.as_deref(),
-        theirs["label"].as_str(),
-        "{file}: {name}"
-    );
+    let name = &ours.name;
     let text = theirs["storage"] == "string";
     assert_eq!(
         matches!(ours.kind, VariableKind::Text { .. }),
         text,
         "{file}: kind of {name}"
     );
-    let their_labels: BTreeMap<String, String> = theirs["value_labels"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| {
-            let key = format_number(k.parse().unwrap()).unwrap();
-            (key, v.as_str().unwrap().to_string())
-        })
-        .collect();
+    let their_labels = oracle::value_labels(theirs, |k| format_number(k.parse().unwrap()).unwrap());
     assert_eq!(
         ours.value_labels, their_labels,
         "{file}: value labels of {name}"
@@ -56,48 +39,17 @@ fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
     assert_eq!(theirs["missing"], Value::Array(vec![]), "{file}: {name}");
 }
 
-fn check_value(at: &str, storage: &str, ours: &Option<String>, theirs: &Value) {
-    match (ours, theirs) {
-        (None, Value::Null) => {}
-        (Some(ours), Value::String(theirs)) => assert_eq!(ours, theirs, "{at}"),
-        (Some(ours), Value::Number(theirs)) => {
-            let theirs = theirs.as_f64().unwrap();
-            let parsed: f64 = ours.parse().unwrap_or_else(|_| panic!("{at}: {ours:?}"));
-            if storage == "float" {
-                // A float is read as the shortest decimal of the f32 (0.1, not
-                // 0.10000000149011612 as pyreadstat widens it): the same f32.
-                assert_eq!(parsed as f32, theirs as f32, "{at}: {ours}");
-                assert_eq!(
-                    ours,
-                    &format_number(format!("{}", theirs as f32).parse().unwrap()).unwrap(),
-                    "{at}"
-                );
-            } else {
-                assert_eq!(parsed, theirs, "{at}: {ours}");
-            }
-            if theirs.fract() == 0.0 && theirs.abs() < 1e15 {
-                assert_eq!(ours, &(theirs as i64).to_string(), "{at}");
-            }
-        }
-        _ => panic!("{at}: we read {ours:?}, pyreadstat {theirs}"),
-    }
-}
-
 /// Reads `file` and compares its dictionary and every value with the oracle.
 fn check_against_oracle(file: &str) -> DtaReader {
-    let expected = expected(file);
-    let mut reader = DtaReader::open(data(file)).unwrap_or_else(|e| panic!("{e}"));
+    let expected = STATA.expected(file);
+    let mut reader = DtaReader::open(STATA.path(file)).unwrap_or_else(|e| panic!("{e}"));
 
     assert_eq!(
         u64::from(reader.format_version()),
         expected["format"].as_u64().unwrap(),
         "{file}"
     );
-    let order = match expected["byte_order"].as_str().unwrap() {
-        "little" => ByteOrder::LittleEndian,
-        _ => ByteOrder::BigEndian,
-    };
-    assert_eq!(reader.byte_order(), order, "{file}");
+    assert_eq!(reader.byte_order(), oracle::byte_order(&expected), "{file}");
     assert_eq!(
         reader.encoding(),
         expected["encoding"].as_str().unwrap(),
@@ -108,40 +60,7 @@ fn check_against_oracle(file: &str) -> DtaReader {
         expected["file_label"].as_str(),
         "{file}"
     );
-    let records = expected["records"].as_u64().unwrap();
-    assert_eq!(reader.declared_records(), Some(records), "{file}");
-
-    let variables = expected["variables"].as_array().unwrap();
-    assert_eq!(reader.variables().len(), variables.len(), "{file}");
-    for (ours, theirs) in reader.variables().iter().zip(variables) {
-        check_variable(file, ours, theirs);
-    }
-
-    let rows = expected["values"].as_array().unwrap();
-    let mut values = Vec::new();
-    let mut read = 0;
-    while reader
-        .next_record(&mut values)
-        .unwrap_or_else(|e| panic!("{e}"))
-    {
-        let theirs = rows[read].as_array().unwrap();
-        assert_eq!(
-            values.len(),
-            theirs.len(),
-            "{file}: observation {}",
-            read + 1
-        );
-        for (v, (ours, theirs)) in values.iter().zip(theirs).enumerate() {
-            let variable = &variables[v];
-            let at = format!("{file}: observation {}, {}", read + 1, variable["name"]);
-            check_value(&at, variable["storage"].as_str().unwrap(), ours, theirs);
-        }
-        read += 1;
-        assert_eq!(reader.position().record, read as u64);
-    }
-    assert_eq!(read as u64, records, "{file}: observations read");
-    assert!(!reader.next_record(&mut values).unwrap());
-    assert!(values.is_empty());
+    STATA.check_records(file, &mut reader, &expected, check_variable);
     reader
 }
 
@@ -179,7 +98,7 @@ fn pyreadstat_formats_113_to_119_read_as_pyreadstat_reads_them() {
 #[test]
 fn extended_missing_values_read_as_missing() {
     // pyreadstat wrote `status` = 1, .a, ., .z, 2.
-    let mut reader = DtaReader::open(data("pyreadstat_118.dta")).unwrap();
+    let mut reader = DtaReader::open(STATA.path("pyreadstat_118.dta")).unwrap();
     let mut values = Vec::new();
     let mut status = Vec::new();
     while reader.next_record(&mut values).unwrap() {
@@ -207,11 +126,5 @@ fn every_test_file_has_a_test() {
         .chain(["pandas_118_200k.dta.gz".to_string()])
         .collect();
     tested.sort();
-    let mut found: Vec<String> = std::fs::read_dir(data(""))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| !name.ends_with(".expected.json"))
-        .collect();
-    found.sort();
-    assert_eq!(found, tested);
+    assert_eq!(STATA.files(), tested);
 }

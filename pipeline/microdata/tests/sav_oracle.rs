@@ -4,24 +4,19 @@
 //! The files and their `*.expected.json` come from `tests/data/make_files.py` (run it to
 //! regenerate them); `make_files.py` also checks pyreadstat's reading against PSPP's.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+#[path = "common/oracle.rs"]
+mod oracle;
 
-use migstat_microdata::sav::{ByteOrder, Compression, SavReader};
+use migstat_microdata::sav::{Compression, SavReader};
 use migstat_microdata::{format_number, RecordReader, Variable, VariableKind};
 use serde_json::Value;
 
-fn data(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/sav")
-        .join(file)
-}
+use oracle::Oracle;
 
-fn expected(file: &str) -> Value {
-    let path = data(&format!("{file}.expected.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
+const SPSS: Oracle = Oracle {
+    dir: "sav",
+    record: "record",
+};
 
 /// A number written as text by either side, in `format_number`'s form (`-inf`/`inf` for
 /// the open ends of a missing-value range).
@@ -39,6 +34,16 @@ fn is_text(theirs: &Value) -> bool {
     theirs["storage"] == "string"
 }
 
+/// A value written as text by either side, in our form: a number of a numeric variable in
+/// `format_number`'s, text as it is.
+fn normal_value(value: &str, text: bool) -> String {
+    if text {
+        value.to_string()
+    } else {
+        normal_number(value)
+    }
+}
+
 /// Our missing-value declarations as pyreadstat lists them: a discrete value `x` is the
 /// range `[x, x]`.
 fn missing_as_ranges(variable: &Variable, text: bool) -> Vec<(String, String)> {
@@ -52,26 +57,16 @@ fn missing_as_ranges(variable: &Variable, text: bool) -> Vec<(String, String)> {
                 .iter()
                 .map(|(lo, hi)| (lo.to_string(), hi.to_string())),
         )
-        .map(|(lo, hi)| {
-            if text {
-                (lo, hi)
-            } else {
-                (normal_number(&lo), normal_number(&hi))
-            }
-        })
+        .map(|(lo, hi)| (normal_value(&lo, text), normal_value(&hi, text)))
         .collect();
     ranges.sort();
     ranges
 }
 
+/// Checks what the oracle's harness leaves to each format: the kind, value labels and
+/// missing values of a variable.
 fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
-    let name = theirs["name"].as_str().unwrap();
-    assert_eq!(ours.name, name, "{file}");
-    assert_eq!(
-        ours.label.as_deref(),
-        theirs["label"].as_str(),
-        "{file}: {name}"
-    );
+    let name = &ours.name;
     let text = is_text(theirs);
     match ours.kind {
         VariableKind::Numeric => assert!(!text, "{file}: {name} should be text"),
@@ -80,15 +75,7 @@ fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
             assert!(width > 0, "{file}: {name} has width 0");
         }
     }
-    let their_labels: BTreeMap<String, String> = theirs["value_labels"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| {
-            let key = if text { k.clone() } else { normal_number(k) };
-            (key, v.as_str().unwrap().to_string())
-        })
-        .collect();
+    let their_labels = oracle::value_labels(theirs, |k| normal_value(k, text));
     assert_eq!(
         ours.value_labels, their_labels,
         "{file}: value labels of {name}"
@@ -98,14 +85,7 @@ fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
         .unwrap()
         .iter()
         .map(|pair| {
-            let side = |i: usize| {
-                let s = pair[i].as_str().unwrap();
-                if text {
-                    s.to_string()
-                } else {
-                    normal_number(s)
-                }
-            };
+            let side = |i: usize| normal_value(pair[i].as_str().unwrap(), text);
             (side(0), side(1))
         })
         .collect();
@@ -117,28 +97,10 @@ fn check_variable(file: &str, ours: &Variable, theirs: &Value) {
     );
 }
 
-fn check_value(file: &str, record: usize, name: &str, ours: &Option<String>, theirs: &Value) {
-    let at = format!("{file}: record {}, {name}", record + 1);
-    match (ours, theirs) {
-        (None, Value::Null) => {}
-        (Some(ours), Value::String(theirs)) => assert_eq!(ours, theirs, "{at}"),
-        (Some(ours), Value::Number(theirs)) => {
-            let theirs = theirs.as_f64().unwrap();
-            let parsed: f64 = ours.parse().unwrap_or_else(|_| panic!("{at}: {ours:?}"));
-            assert_eq!(parsed, theirs, "{at}: {ours}");
-            // Codes read as the integers they are.
-            if theirs.fract() == 0.0 && theirs.abs() < 1e15 {
-                assert_eq!(ours, &(theirs as i64).to_string(), "{at}");
-            }
-        }
-        _ => panic!("{at}: we read {ours:?}, pyreadstat {theirs}"),
-    }
-}
-
 /// Reads `file` and compares its dictionary and every value with the oracle.
 fn check_against_oracle(file: &str) -> SavReader {
-    let expected = expected(file);
-    let mut reader = SavReader::open(data(file)).unwrap_or_else(|e| panic!("{e}"));
+    let expected = SPSS.expected(file);
+    let mut reader = SavReader::open(SPSS.path(file)).unwrap_or_else(|e| panic!("{e}"));
 
     let compression = match expected["compression"].as_str().unwrap() {
         "none" => Compression::None,
@@ -147,11 +109,7 @@ fn check_against_oracle(file: &str) -> SavReader {
         other => panic!("{other}"),
     };
     assert_eq!(reader.compression(), compression, "{file}");
-    let order = match expected["byte_order"].as_str().unwrap() {
-        "little" => ByteOrder::LittleEndian,
-        _ => ByteOrder::BigEndian,
-    };
-    assert_eq!(reader.byte_order(), order, "{file}");
+    assert_eq!(reader.byte_order(), oracle::byte_order(&expected), "{file}");
     assert!(
         reader
             .encoding()
@@ -164,35 +122,7 @@ fn check_against_oracle(file: &str) -> SavReader {
         expected["file_label"].as_str(),
         "{file}"
     );
-    let records = expected["records"].as_u64().unwrap();
-    assert_eq!(reader.declared_records(), Some(records), "{file}");
-
-    let variables = expected["variables"].as_array().unwrap();
-    assert_eq!(reader.variables().len(), variables.len(), "{file}");
-    for (ours, theirs) in reader.variables().iter().zip(variables) {
-        check_variable(file, ours, theirs);
-    }
-
-    let rows = expected["values"].as_array().unwrap();
-    let names: Vec<String> = reader.variables().iter().map(|v| v.name.clone()).collect();
-    let mut values = Vec::new();
-    let mut read = 0;
-    while reader
-        .next_record(&mut values)
-        .unwrap_or_else(|e| panic!("{e}"))
-    {
-        let theirs = rows[read].as_array().unwrap();
-        assert_eq!(values.len(), theirs.len(), "{file}: record {}", read + 1);
-        for ((ours, theirs), name) in values.iter().zip(theirs).zip(&names) {
-            check_value(file, read, name, ours, theirs);
-        }
-        read += 1;
-        assert_eq!(reader.position().record, read as u64);
-    }
-    assert_eq!(read as u64, records, "{file}: records read");
-    // The end stays the end.
-    assert!(!reader.next_record(&mut values).unwrap());
-    assert!(values.is_empty());
+    SPSS.check_records(file, &mut reader, &expected, check_variable);
     reader
 }
 
@@ -254,21 +184,15 @@ fn every_test_file_has_a_test() {
         // Read by sav_streaming.rs.
         "pyreadstat_200k.zsav",
     ];
-    let mut found: Vec<String> = std::fs::read_dir(data(""))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|name| !name.ends_with(".expected.json"))
-        .collect();
-    found.sort();
     let mut tested: Vec<String> = tested.iter().map(|s| s.to_string()).collect();
     tested.sort();
-    assert_eq!(found, tested);
+    assert_eq!(SPSS.files(), tested);
 }
 
 #[test]
 fn very_long_strings_are_one_value_and_keep_multibyte_text_whole() {
     // PSPP stores the 600-byte `note` as three segments (255 + 255 + 96 bytes wide).
-    let mut reader = SavReader::open(data("pspp_utf8_zlib.zsav")).unwrap();
+    let mut reader = SavReader::open(SPSS.path("pspp_utf8_zlib.zsav")).unwrap();
     let note = reader
         .variables()
         .iter()

@@ -88,7 +88,7 @@ pub fn push_micros(buf: &mut Vec<u8>, micros: u64) {
     buf.push(b'.');
     let mut frac = micros % 1_000_000;
     let mut digits = 6;
-    while digits > 2 && frac % 10 == 0 {
+    while digits > 2 && frac.is_multiple_of(10) {
         frac /= 10;
         digits -= 1;
     }

@@ -80,7 +80,7 @@ fn synthetic() -> Vec<Person> {
         .map(|r| {
             (0..psus.len())
                 .map(|i| {
-                    if r % 2 == 0 {
+                    if r.is_multiple_of(2) {
                         if i == (r / 2) % psus.len() {
                             0.0
                         } else {
