@@ -127,23 +127,27 @@ pub fn aggregate(
         .block_on(run_query(plan, derived_path, pass, engine))
         .map_err(|e| match e {
             datafusion::error::DataFusionError::IoError(io) => Error::io(derived_path, io),
-            // On a cluster, a failed query is the cluster's (unreachable executors, a file
-            // they cannot see, another Ballista version), not a bug of this plan: the
-            // local engine runs the same plan in every test.
             // The memory pool is too small for the plan's unspillable state (e.g. hundreds
-            // of replicate sums per cell): the operator raises the limit.
-            datafusion::error::DataFusionError::ResourcesExhausted(why)
-                if !crate::engine::is_remote(engine) =>
+            // of replicate sums per cell): the operator raises the limit. The error may
+            // come wrapped (in context, or shared between partitions): the root decides.
+            e if matches!(
+                e.find_root(),
+                datafusion::error::DataFusionError::ResourcesExhausted(_)
+            ) && !crate::engine::is_remote(engine) =>
             {
                 Error::Engine {
                     url: engine.url.clone(),
                     message: format!(
                         "the tabulation needs more memory than [engine] memory_limit_mib = {} \
-                         allows ({why}); raise it in the config or with migstat --memory-limit",
-                        engine.memory_limit_mib
+                         allows ({}); raise it in the config or with migstat --memory-limit",
+                        engine.memory_limit_mib,
+                        e.find_root()
                     ),
                 }
             }
+            // On a cluster, a failed query is the cluster's (unreachable executors, a file
+            // they cannot see, another Ballista version), not a bug of this plan: the
+            // local engine runs the same plan in every test.
             other if crate::engine::is_remote(engine) => Error::Engine {
                 url: engine.url.clone(),
                 message: other.to_string(),
