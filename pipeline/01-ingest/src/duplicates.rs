@@ -50,6 +50,14 @@ impl Hasher for AlreadyHashed {
 }
 
 impl SeenIds {
+    /// A table sized for about `records` ids (none: grown as ids come).
+    pub fn expecting(records: Option<u64>) -> SeenIds {
+        let capacity = records.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        SeenIds {
+            first_row: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+        }
+    }
+
     /// Records the ids of a typed batch (in file order, after every earlier batch) and
     /// returns a reject for each id already seen. Empty ids (already rejected as missing)
     /// are skipped.

@@ -49,7 +49,7 @@ pub(crate) fn run(config: &Config, reference: &Reference, run: &RunDir) -> Resul
     // with the writer, in file order.
     let mut sink = Some(sink);
     let mut rejects: Vec<Reject> = Vec::new();
-    let mut seen = SeenIds::default();
+    let mut seen = SeenIds::expecting(source.expected_records(path));
     overlap::run(
         || source.next_batch(),
         |batch| validator.validate(batch),

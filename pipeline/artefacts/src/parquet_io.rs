@@ -13,8 +13,31 @@ use parquet::file::properties::WriterProperties;
 use crate::atomic::AtomicFile;
 use crate::{Error, Result};
 
-/// Rows per batch when reading artefacts.
+/// Rows per batch when reading artefacts, at most: the core and derived records (a few
+/// hundred bytes a row) come in batches of this many; wider ones in fewer
+/// ([`batch_rows_for`]).
 pub const BATCH_ROWS: usize = 64 * 1024;
+
+/// Bytes of Arrow memory a batch should stay within (about). A stage holds a few batches
+/// per core in flight (reader, workers, writer), so this bounds its memory whatever the
+/// width of the records: 80 replicate weights (16 bytes each) would make a batch of
+/// [`BATCH_ROWS`] rows 84 MB, and a stage about 2 GiB.
+pub const BATCH_BYTES: usize = 32 * 1024 * 1024;
+
+/// Never fewer rows a batch than this (per-batch work is amortised over them).
+const MIN_BATCH_ROWS: usize = 4096;
+
+/// Rows per batch for records of `schema`: [`BATCH_ROWS`], or fewer so that a batch stays
+/// within about [`BATCH_BYTES`]. Depends on the schema alone, so the same file is always
+/// cut the same way.
+pub fn batch_rows_for(schema: &arrow::datatypes::Schema) -> usize {
+    let row_bytes: usize = schema
+        .fields()
+        .iter()
+        .map(|f| f.data_type().primitive_width().unwrap_or(16) + 1)
+        .sum();
+    (BATCH_BYTES / row_bytes.max(1)).clamp(MIN_BATCH_ROWS, BATCH_ROWS)
+}
 
 /// Rows per Parquet row group of an artefact. The writer holds a whole row group in memory
 /// until it is flushed (Parquet's default, 1,048,576 rows, is 1.3 GB of encoded columns for
@@ -74,7 +97,10 @@ impl ParquetSink {
 pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| b.with_batch_size(BATCH_ROWS).build())
+        .and_then(|b| {
+            let rows = batch_rows_for(b.schema());
+            b.with_batch_size(rows).build()
+        })
         .map_err(|e| {
             Error::io(
                 path,

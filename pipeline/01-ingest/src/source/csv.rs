@@ -30,7 +30,7 @@ use migstat_artefacts::config::Design;
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::{Error, Result};
 
-use super::{file_reject, resolve_header, BatchBuilder, Header, RawBatch, BATCH_ROWS};
+use super::{file_reject, resolve_header, BatchBuilder, Header, RawBatch};
 use crate::layout::{Encoding, Layout, Mapper, SurveyRef};
 use crate::rules;
 
@@ -165,11 +165,12 @@ impl CsvSource {
         self.rows
     }
 
-    /// Reads up to [`BATCH_ROWS`] records.
+    /// Reads up to [`Header::batch_rows`] records.
     pub fn next_batch(&mut self) -> Result<Option<RawBatch>> {
         let mut batch = BatchBuilder::new(&self.header);
         let mut records = 0;
-        while records < BATCH_ROWS {
+        let batch_rows = self.header.batch_rows();
+        while records < batch_rows {
             if !read(&mut self.reader, &mut self.record, &self.path)? {
                 break;
             }

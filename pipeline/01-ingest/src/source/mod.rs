@@ -1,6 +1,7 @@
 //! Microdata files as batches of raw text columns, whatever their format.
 //!
-//! A source reads a file in bounded memory, [`BATCH_ROWS`] records at a time, and hands
+//! A source reads a file in bounded memory, [`Header::batch_rows`] records at a time (fewer
+//! for files with many replicate weights), and hands
 //! out [`RawBatch`]es: one text column per core-record column (absent columns stay
 //! `None`), with each record's row and line number. The sources only deal with their
 //! format: which columns there are ([`Header`]) and whether a record could be read at all
@@ -37,10 +38,7 @@ use crate::columns::{self, InputNames, COLUMNS, LFS_ITEMS};
 use crate::layout::{self, Layout, Mapper, SurveyRef, Typed};
 use crate::rules;
 
-/// Records per batch.
-pub(crate) const BATCH_ROWS: usize = migstat_artefacts::parquet_io::BATCH_ROWS;
-
-/// Up to [`BATCH_ROWS`] records as text, in file order.
+/// Up to [`Header::batch_rows`] records as text, in file order.
 #[derive(Debug, Default)]
 pub(crate) struct RawBatch {
     /// One column per entry of [`COLUMNS`], then one per replicate weight ([`Header`]'s
@@ -82,6 +80,19 @@ pub(crate) struct Header {
     pub width: usize,
     /// The column names as read (trimmed).
     pub names: Vec<String>,
+}
+
+impl Header {
+    /// Records per batch: [`migstat_artefacts::parquet_io::BATCH_ROWS`] for the core record,
+    /// fewer with replicate weights
+    /// ([`migstat_artefacts::parquet_io::batch_rows_for`] on the typed record).
+    pub fn batch_rows(&self) -> usize {
+        let typed = migstat_artefacts::schema::with_replicates(
+            migstat_artefacts::schema::core_record(),
+            self.replicates,
+        );
+        migstat_artefacts::parquet_io::batch_rows_for(&typed)
+    }
 }
 
 /// Whether a variance method works from replicate weights.
@@ -315,12 +326,13 @@ pub(crate) struct BatchBuilder {
 
 impl BatchBuilder {
     pub fn new(header: &Header) -> Self {
+        let rows = header.batch_rows();
         BatchBuilder {
             present: header.present().collect(),
             builders: header
                 .positions
                 .iter()
-                .map(|p| p.map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8)))
+                .map(|p| p.map(|_| StringBuilder::with_capacity(rows, rows * 8)))
                 .collect(),
             batch: RawBatch::default(),
             mapped: Vec::new(),
@@ -534,6 +546,18 @@ impl Source {
         }
     }
 
+    /// About how many records the file holds, when that is cheap to know: a Parquet file's
+    /// metadata, or a text file's size over the length of its first lines. Used to size
+    /// the duplicate-id table once instead of growing it (growing holds the old and the
+    /// new table at once: half as much memory again at the peak).
+    pub fn expected_records(&self, path: &Path) -> Option<u64> {
+        match self {
+            Source::Parquet(s) => Some(s.expected_records()),
+            Source::Csv(_) => estimate_lines(path),
+            Source::Records(_) => None,
+        }
+    }
+
     /// Records read so far, readable or not.
     pub fn rows_read(&self) -> u64 {
         match self {
@@ -550,6 +574,22 @@ impl Source {
 /// alone: a CSV header starting with `q`, `r` or `s` (113-115 in ASCII) is not Stata.
 fn is_stata(head: &[u8]) -> bool {
     head.starts_with(b"<stata_dta>") || matches!(head, [113..=115, 1 | 2, 1, 0, ..])
+}
+
+/// A text file's lines, estimated from its size and its first MiB (exact for smaller
+/// files, less for records with line breaks inside quotes, which only shrinks the table).
+fn estimate_lines(path: &Path) -> Option<u64> {
+    const SAMPLE: u64 = 1024 * 1024;
+    let size = std::fs::metadata(path).ok()?.len();
+    let mut sample = Vec::with_capacity(SAMPLE.min(size) as usize);
+    File::open(path)
+        .and_then(|f| f.take(SAMPLE).read_to_end(&mut sample))
+        .ok()?;
+    let lines = sample.iter().filter(|&&b| b == b'\n').count() as u64;
+    if sample.is_empty() || lines == 0 {
+        return None;
+    }
+    Some(size.saturating_mul(lines) / sample.len() as u64)
 }
 
 #[cfg(test)]

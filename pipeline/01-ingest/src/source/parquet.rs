@@ -27,7 +27,7 @@ use migstat_artefacts::{Error, Result};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
-use super::{file_reject, Header, RawBatch, BATCH_ROWS};
+use super::{file_reject, Header, RawBatch};
 use crate::rules;
 
 /// An open Parquet file whose schema has been checked.
@@ -39,9 +39,16 @@ pub(crate) struct ParquetSource {
     projected: Vec<Option<usize>>,
     rows: u64,
     failed: bool,
+    /// The records the file's metadata announces.
+    expected: u64,
 }
 
 impl ParquetSource {
+    /// The records the file's metadata announces.
+    pub fn expected_records(&self) -> u64 {
+        self.expected
+    }
+
     /// Opens `path`, matches its columns to the core record and checks their types.
     pub fn open(
         path: &Path,
@@ -88,10 +95,11 @@ impl ParquetSource {
         for (col, pos) in header.present() {
             projected[col] = roots.iter().position(|&r| r == pos);
         }
+        let expected = builder.metadata().file_metadata().num_rows().max(0) as u64;
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         let reader = match builder
             .with_projection(mask)
-            .with_batch_size(BATCH_ROWS)
+            .with_batch_size(header.batch_rows())
             .build()
         {
             Ok(r) => r,
@@ -104,6 +112,7 @@ impl ParquetSource {
             projected,
             rows: 0,
             failed: false,
+            expected,
         }))
     }
 

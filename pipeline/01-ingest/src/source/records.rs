@@ -42,7 +42,7 @@ use migstat_microdata::fixed::{FixedOptions, FixedWidthReader, Layout as FixedLa
 use migstat_microdata::sav::SavReader;
 use migstat_microdata::{dcf, ddi, RecordProblem, RecordReader, VariableKind};
 
-use super::{file_reject, resolve_header, BatchBuilder, Header, RawBatch, BATCH_ROWS};
+use super::{file_reject, resolve_header, BatchBuilder, Header, RawBatch};
 use crate::layout::{Encoding, Layout, Mapper, SurveyRef, Typed};
 use crate::rules;
 
@@ -194,14 +194,15 @@ impl RecordsSource {
         self.rows
     }
 
-    /// Reads up to [`BATCH_ROWS`] records.
+    /// Reads up to [`Header::batch_rows`] records.
     pub fn next_batch(&mut self) -> Result<Option<RawBatch>> {
         if self.done {
             return Ok(None);
         }
         let mut batch = BatchBuilder::new(&self.header);
         let mut records = 0;
-        while records < BATCH_ROWS {
+        let batch_rows = self.header.batch_rows();
+        while records < batch_rows {
             match self.reader.next_record(&mut self.values) {
                 Ok(true) => {
                     records += 1;
