@@ -25,19 +25,34 @@ use migstat_artefacts::config::{Config, Engine};
 /// Bytes in a MiB.
 const MIB: u64 = 1024 * 1024;
 
-/// The session the tabulation runs in, as `[engine]` (and the command line) says.
-pub async fn session(engine: &Engine) -> Result<SessionContext> {
+/// The session the tabulation runs in, as `[engine]` (and the command line) says, for a
+/// pass that sums `replicates` replicate weights per status.
+pub async fn session(engine: &Engine, replicates: usize) -> Result<SessionContext> {
     if engine.url == "local" {
-        return local_session(engine);
+        return local_session(engine, replicates);
     }
     remote_session(engine).await
 }
 
+/// Rows per batch inside the plan: DataFusion's 8,192, or fewer with replicate weights.
+/// The grouping-sets aggregate turns each batch into the new groups of every set at once,
+/// and with 80 replicates a group carries 800 exact sums (13 KB): a batch of 8,192 rows
+/// asks the pool for 200 MB in one piece, more than any operator's fair share, so it
+/// fails instead of spilling; in batches of 745 rows it grows step by step and spills
+/// (1M persons x 80 replicates: tabulate in the default 512 MiB pool, 0.74 GiB peak).
+pub fn batch_rows(replicates: usize) -> usize {
+    const DEFAULT: usize = 8192;
+    (DEFAULT * 8 / (8 + replicates)).max(256)
+}
+
 /// This process, with a bounded memory pool that spills to disk.
-fn local_session(engine: &Engine) -> Result<SessionContext> {
+fn local_session(engine: &Engine, replicates: usize) -> Result<SessionContext> {
     // DATAFUSION_EXECUTION_TARGET_PARTITIONS (set by `migstat --threads`) and the other
     // DATAFUSION_* variables are honoured; the results do not depend on them (exact sums).
-    let config = SessionConfig::from_env()?;
+    let mut config = SessionConfig::from_env()?;
+    if std::env::var_os("DATAFUSION_EXECUTION_BATCH_SIZE").is_none() {
+        config = config.with_batch_size(batch_rows(replicates));
+    }
     let bytes = usize::try_from(engine.memory_limit_mib.saturating_mul(MIB))
         .map_err(|_| DataFusionError::Configuration("engine.memory_limit_mib too large".into()))?;
     let mode = match &engine.spill_dir {

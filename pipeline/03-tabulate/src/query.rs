@@ -224,11 +224,11 @@ async fn run_query(
     pass: DesignPass,
     engine: &Engine,
 ) -> datafusion::error::Result<Aggregates> {
-    let ctx = crate::engine::session(engine).await?;
     let replicates = match pass {
         DesignPass::Replicates(r) => r,
         _ => 0,
     };
+    let ctx = crate::engine::session(engine, replicates).await?;
     // Strings are read as plain Utf8, not as views: views keep the Parquet pages they
     // point into alive as long as a group refers to them, which doubled the peak memory
     // of a Taylor design's per-PSU keys (1.5 GiB against 0.75 GiB at 1M persons) for

@@ -551,7 +551,20 @@ pub fn run_stage(stage: Stage, job: &mut Job, dir: &RunDir, shown: &Path) -> Res
     record.seconds = started.elapsed().as_secs_f64();
     progress.finish();
     log::stage_done(stage.name(), &record.counts, record.seconds, &message);
+    return_freed_memory();
     Ok(record)
+}
+
+/// Hands the memory a finished stage freed back to the system. Each stage allocates from
+/// its own threads (rayon workers, tokio workers), and glibc keeps what a thread frees in
+/// that thread's arena: without this, a run's peak is the sum of its stages' peaks
+/// (1M persons with a Taylor design: 1.2 GiB for stages of 0.7 GiB each).
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it takes no pointer of ours.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The SDMX-ML version of emitted schemas.
