@@ -109,6 +109,60 @@ pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
         })
 }
 
+/// Opens a Parquet artefact for reading the named columns alone (in the file's order),
+/// batch by batch; a name the file lacks is left out (the caller reports it by name).
+pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| {
+            let roots: Vec<usize> = b
+                .schema()
+                .fields()
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| columns.contains(&f.name().as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            let mask = parquet::arrow::ProjectionMask::roots(b.parquet_schema(), roots);
+            let rows = batch_rows_for(b.schema());
+            b.with_projection(mask).with_batch_size(rows).build()
+        })
+        .map_err(|e| {
+            Error::io(
+                path,
+                std::io::Error::other(format!("not a readable Parquet file: {e}")),
+            )
+        })
+}
+
+/// The number of row groups of a Parquet artefact.
+pub fn row_groups(path: &Path) -> Result<usize> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .map(|b| b.metadata().num_row_groups())
+        .map_err(|e| unreadable(path, e))
+}
+
+/// Opens one row group of a Parquet artefact, to read several in parallel.
+pub fn read_row_group(path: &Path, row_group: usize) -> Result<ParquetRecordBatchReader> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| {
+            let rows = batch_rows_for(b.schema());
+            b.with_row_groups(vec![row_group])
+                .with_batch_size(rows)
+                .build()
+        })
+        .map_err(|e| unreadable(path, e))
+}
+
+fn unreadable(path: &Path, e: parquet::errors::ParquetError) -> Error {
+    Error::io(
+        path,
+        std::io::Error::other(format!("not a readable Parquet file: {e}")),
+    )
+}
+
 /// Reads a whole (small) Parquet artefact and checks it has the expected schema.
 pub fn read_all(path: &Path, expected: &SchemaRef) -> Result<Vec<RecordBatch>> {
     let reader = read(path)?;

@@ -150,6 +150,23 @@ fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>> + '_
     Ok(parquet_io::read(path)?.map(move |b| b.map_err(|e| bad(path, e))))
 }
 
+/// Adds a record to the tally of its code, allocating the code's name only the first time
+/// (millions of records, a handful of codes).
+fn tally_by(tallies: &mut BTreeMap<String, Tally>, code: &str, w: i128) {
+    match tallies.get_mut(code) {
+        Some(tally) => tally.add(w),
+        None => tallies.entry(code.to_string()).or_default().add(w),
+    }
+}
+
+/// The columns of a Parquet artefact that a summary reads (the others are not decoded).
+fn batches_of<'a>(
+    path: &'a Path,
+    columns: &[&str],
+) -> Result<impl Iterator<Item = Result<RecordBatch>> + 'a> {
+    Ok(parquet_io::read_columns(path, columns)?.map(move |b| b.map_err(|e| bad(path, e))))
+}
+
 /// Reads the derived records.
 pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
     let mut s = DerivedSummary {
@@ -157,7 +174,15 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
         ..Default::default()
     };
     let weight_type = schema::WEIGHT_TYPE;
-    for batch in batches(path)? {
+    let columns = [
+        derived::WEIGHT,
+        derived::AGE,
+        derived::SEX,
+        derived::SCOPE,
+        derived::CBR,
+        derived::CCT,
+    ];
+    for batch in batches_of(path, &columns)? {
         let batch = batch?;
         let weight = column(path, &batch, derived::WEIGHT, &weight_type)?;
         let weight = weight.as_primitive::<Decimal128Type>();
@@ -180,7 +205,7 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
             let w = weight.value(i);
             s.all.add(w);
             let sc = scope.value(i);
-            s.scope.entry(sc.to_string()).or_default().add(w);
+            tally_by(&mut s.scope, sc, w);
             let in_population = sc != "NON_RESIDENT" && sc != "ZERO_WEIGHT";
             if !in_population {
                 continue;
@@ -198,10 +223,7 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
                 if cct.value(i) == "CCT_CIT_X" {
                     s.wap_cct_x.add(w);
                 }
-                s.wap_by_sex
-                    .entry(sex.value(i).to_string())
-                    .or_default()
-                    .add(w);
+                tally_by(&mut s.wap_by_sex, sex.value(i), w);
             }
             let side = match sex.value(i) {
                 "SEX_M" => 0,
@@ -222,24 +244,53 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
     Ok(s)
 }
 
-/// Reads the null shares of the core records.
+/// Reads the null shares of the core records: its row groups in parallel (every column is
+/// decoded, so this is the report's longest read), their tallies added up (exact integer
+/// sums, so the order does not matter).
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
+    use rayon::prelude::*;
+    let row_groups = parquet_io::row_groups(path)?;
+    let parts: Vec<CoreSummary> = (0..row_groups.max(1))
+        .into_par_iter()
+        .map(|group| read_core_part(path, (row_groups > 0).then_some(group)))
+        .collect::<Result<_>>()?;
     let mut s = CoreSummary::default();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for batch in batches(path)? {
-        let batch = batch?;
+    for part in parts {
+        s.all.n += part.all.n;
+        s.all.w += part.all.w;
         if s.columns.is_empty() {
-            for f in batch.schema().fields() {
-                let replicate = f.name().starts_with("repwt_");
-                if f.is_nullable() && !replicate {
-                    index.insert(f.name().clone(), s.columns.len());
-                    s.columns.push(ColumnNulls {
-                        column: f.name().clone(),
-                        nulls: Tally::default(),
-                    });
-                }
-            }
+            s.columns = part.columns;
+            continue;
         }
+        for (total, column) in s.columns.iter_mut().zip(part.columns) {
+            total.nulls.n += column.nulls.n;
+            total.nulls.w += column.nulls.w;
+        }
+    }
+    Ok(s)
+}
+
+/// The null tallies of one row group of the core records (all of them: `None`).
+fn read_core_part(path: &Path, row_group: Option<usize>) -> Result<CoreSummary> {
+    let mut s = CoreSummary::default();
+    let file_schema = arrow::array::RecordBatchReader::schema(&parquet_io::read(path)?);
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for f in file_schema.fields() {
+        let replicate = f.name().starts_with("repwt_");
+        if f.is_nullable() && !replicate {
+            index.insert(f.name().clone(), s.columns.len());
+            s.columns.push(ColumnNulls {
+                column: f.name().clone(),
+                nulls: Tally::default(),
+            });
+        }
+    }
+    let reader = match row_group {
+        Some(group) => parquet_io::read_row_group(path, group)?,
+        None => parquet_io::read(path)?,
+    };
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(path, e))?;
         let weight = column(path, &batch, schema::core::WEIGHT, &schema::WEIGHT_TYPE)?;
         let weight = weight.as_primitive::<Decimal128Type>();
         for i in 0..batch.num_rows() {

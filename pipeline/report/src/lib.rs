@@ -108,12 +108,20 @@ pub fn render_report(
     let rejects = exists(&run.rejects())
         .then(|| data::read_rejects(&run.rejects(), options.rejects_shown))
         .transpose()?;
-    let derived = exists(&run.derived_records())
-        .then(|| data::read_derived(&run.derived_records()))
-        .transpose()?;
-    let core = exists(&run.core_records())
-        .then(|| data::read_core(&run.core_records()))
-        .transpose()?;
+    // The two passes over millions of records, side by side.
+    let (derived, core) = rayon::join(
+        || {
+            exists(&run.derived_records())
+                .then(|| data::read_derived(&run.derived_records()))
+                .transpose()
+        },
+        || {
+            exists(&run.core_records())
+                .then(|| data::read_core(&run.core_records()))
+                .transpose()
+        },
+    );
+    let (derived, core) = (derived?, core?);
     let cells = exists(&run.estimates())
         .then(|| data::read_estimates(&run.estimates()))
         .transpose()?;
