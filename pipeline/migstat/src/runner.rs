@@ -108,6 +108,7 @@ impl Job {
             }
         }
         // An engine this binary cannot use is a config error before any stage runs.
+        migstat_artefacts::config::check_engine(&config.engine, &config.file)?;
         migstat_tabulate::engine::check(&config)?;
         let reference = Reference::bundled()?;
         Structures::load(&reference)?.check_ref_area(&config)?;
