@@ -350,6 +350,15 @@ impl Registry {
 mod tests {
     use super::*;
 
+    /// The bundled registry with its first `from` replaced by `to` is refused, with an
+    /// error that says `expect`.
+    fn registry_error_when(from: &str, to: &str, expect: &str) {
+        let text = crate::reference::BUNDLED_REGISTRY.replacen(from, to, 1);
+        assert_ne!(text, crate::reference::BUNDLED_REGISTRY, "{from}");
+        let e = Registry::parse(&text, "dataflows.toml").unwrap_err();
+        assert!(e.to_string().contains(expect), "{expect}: {e}");
+    }
+
     #[test]
     fn the_bundled_registry_lists_the_18_contract_dataflows() {
         let reg = Registry::parse(crate::reference::BUNDLED_REGISTRY, "dataflows.toml").unwrap();
@@ -480,33 +489,27 @@ mod tests {
             ("return_migrant", Some("UNE"))
         );
         assert_eq!(split_term("recent_immigrant"), ("recent_immigrant", None));
-        let bad = |from: &str, to: &str, expect: &str| {
-            let text = crate::reference::BUNDLED_REGISTRY.replacen(from, to, 1);
-            assert_ne!(text, crate::reference::BUNDLED_REGISTRY, "{from}");
-            let e = Registry::parse(&text, "dataflows.toml").unwrap_err();
-            assert!(e.to_string().contains(expect), "{expect}: {e}");
-        };
-        bad(
+        registry_error_when(
             "numerator = [\"recent_immigrant\"]",
             "numerator = [\"recent_migrants\"]",
             "not a population of the derived record",
         );
-        bad(
+        registry_error_when(
             "numerator = [\"recent_immigrant\"]",
             "numerator = [\"recent_immigrant:EMPLOYED\"]",
             "must be one of EMP, UNE, OLF",
         );
-        bad(
+        registry_error_when(
             "requires = [\"return_migrant\"]",
             "requires = [\"return\"]",
             "requires \"return\"",
         );
-        bad(
+        registry_error_when(
             "{recent_years}",
             "{recent}",
             "{recent} is not a placeholder",
         );
-        bad(
+        registry_error_when(
             "{ attribute = \"NOTE_CLASSIF\"",
             "{ attribute = \"NOTE\"",
             "note attribute NOTE is not an ILO note attribute",
@@ -559,33 +562,27 @@ mod tests {
 
     #[test]
     fn restrictions_and_dimensions_are_checked() {
-        let bad = |from: &str, to: &str, expect: &str| {
-            let text = crate::reference::BUNDLED_REGISTRY.replacen(from, to, 1);
-            assert_ne!(text, crate::reference::BUNDLED_REGISTRY, "{from}");
-            let e = Registry::parse(&text, "dataflows.toml").unwrap_err();
-            assert!(e.to_string().contains(expect), "{expect}: {e}");
-        };
-        bad(
+        registry_error_when(
             "restrict = { CBR = \"CBR_BIR_FOREIGN\" }",
             "restrict = { CBR = \"CBR_BRT_FRA\" }",
             "not a code of breakdown CBR",
         );
-        bad(
+        registry_error_when(
             "restrict = { CBR = \"CBR_BIR_FOREIGN\" }",
             "restrict = { NOPE = \"X\" }",
             "unknown breakdown NOPE",
         );
-        bad(
+        registry_error_when(
             "breakdowns = [\"SEX\", \"CBR_BRT\"]",
             "breakdowns = [\"SEX\", \"CBR_BRT\", \"CBR\"]",
             "two breakdowns of dimension CBR",
         );
-        bad(
+        registry_error_when(
             "column    = \"cbr_country\"",
             "column    = \"cbr_country\"\ncodes     = [\"CBR_BRT_FRA\"]",
             "either `codes` or `observed = true`",
         );
-        bad(
+        registry_error_when(
             "attribute = \"NOTE_INDICATOR\"",
             "attribute = \"OBS_STATUS\"",
             "not an ILO note attribute",
