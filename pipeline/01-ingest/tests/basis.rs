@@ -4,8 +4,8 @@
 
 mod common;
 
-use arrow::array::{Array, AsArray, RecordBatch};
-use common::{summary, Case, HEADER, ROWS};
+use arrow::array::Array;
+use common::{summary, text, Case, HEADER, ROWS};
 use migstat_artefacts::config::Config;
 use migstat_artefacts::reference::Reference;
 use migstat_artefacts::schema::core;
@@ -21,15 +21,6 @@ fn classified(cells: [&str; 3]) -> String {
         .map(|(row, more)| format!("{row},{more}"))
         .collect();
     format!("{HEADER},{CLASSIFICATIONS}\n{}\n", rows.join("\n"))
-}
-
-fn text(b: &RecordBatch, column: &str) -> Vec<Option<String>> {
-    b.column_by_name(column)
-        .unwrap()
-        .as_string::<i32>()
-        .iter()
-        .map(|v| v.map(String::from))
-        .collect()
 }
 
 fn s(v: &str) -> Option<String> {

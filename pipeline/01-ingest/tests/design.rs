@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::Decimal128Type;
-use common::{summary, Case, HEADER, ROWS};
+use common::{summary, text, Case, HEADER, ROWS};
 use migstat_artefacts::config::{Config, VarianceMethod};
 use migstat_artefacts::reference::Reference;
 use migstat_artefacts::schema::{self, core};
@@ -38,15 +38,6 @@ const GOOD: [&str; 3] = [
 ];
 
 const TAYLOR: &str = "[design]\nmethod = \"taylor\"\n";
-
-fn text(b: &RecordBatch, column: &str) -> Vec<Option<String>> {
-    b.column_by_name(column)
-        .unwrap()
-        .as_string::<i32>()
-        .iter()
-        .map(|v| v.map(String::from))
-        .collect()
-}
 
 fn decimals(b: &RecordBatch, column: &str) -> Vec<i128> {
     let a = b.column_by_name(column).unwrap();

@@ -4,17 +4,9 @@ mod common;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::{Decimal128Type, Int32Type, Int64Type};
-use common::{valid_csv, Case, HEADER};
+use common::{text, valid_csv, Case, HEADER};
 use migstat_artefacts::schema::{self, core};
 
-fn text(b: &RecordBatch, column: &str) -> Vec<Option<String>> {
-    b.column_by_name(column)
-        .unwrap()
-        .as_string::<i32>()
-        .iter()
-        .map(|v| v.map(String::from))
-        .collect()
-}
 fn int(b: &RecordBatch, column: &str) -> Vec<Option<i32>> {
     b.column_by_name(column)
         .unwrap()

@@ -472,7 +472,7 @@ mod tests {
     fn a_limit_too_small_for_the_numbers_is_reported_not_ignored() {
         // The triangle X = a + b, Y = a + c, Z = b + c: eliminating needs a
         // coefficient 2 (a = (X + Y - Z) / 2).
-        let t = crate::test_tables::triangle();
+        let t = crate::examples::triangle();
         let s = [true, true, true, false, false, false];
         assert_eq!(recomputable_within(&t, &s, i128::MAX), Ok(vec![0, 1, 2]));
         assert_eq!(recomputable_within(&t, &s, 1), Err(Overflow));

@@ -172,12 +172,11 @@
 
 mod cone;
 mod exact;
+pub mod examples;
 pub mod ilo;
 mod lp;
 mod suppress;
 mod table;
-#[cfg(test)]
-mod test_tables;
 
 pub use exact::recomputable;
 pub use lp::{audit, feasible_interval};

@@ -245,7 +245,7 @@ mod tests {
     /// result.
     #[test]
     fn when_the_exact_arithmetic_overflows_the_lp_audit_takes_over() {
-        let t = crate::test_tables::triangle();
+        let t = crate::examples::triangle();
         let p = [true, false, false, false, false, false];
         let (exact, fell_back) = suppress_within(&t, &p, i128::MAX);
         assert!(!fell_back);

@@ -249,18 +249,7 @@ fn both_see_a_cell_pinned_by_non_negativity_only() {
     // a = P + c and X = a + b with P = X = 5 published: linear algebra
     // leaves a free (two equations, three unknowns), non-negativity pins
     // it (a >= 5 and a <= 5), and b and c with it.
-    let cells = vec![
-        Cell::new(["a"], 5.0, 1),
-        Cell::new(["P"], 5.0, 3),
-        Cell::new(["c"], 0.0, 2),
-        Cell::new(["X"], 5.0, 3),
-        Cell::new(["b"], 0.0, 2),
-    ];
-    let rel = vec![
-        migstat_disclosure::Relation::new(0, vec![1, 2]),
-        migstat_disclosure::Relation::new(3, vec![0, 4]),
-    ];
-    let t = Table::new(cells, rel).unwrap();
+    let t = migstat_disclosure::examples::pinned_by_non_negativity();
     let s = [true, false, true, false, true];
     assert_eq!(recomputable(&t, &s), [0, 2, 4]);
     assert_eq!(lp_points(&t, &s), [0, 2, 4]);

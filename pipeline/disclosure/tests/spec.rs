@@ -262,29 +262,9 @@ fn a_zero_count_cell_is_chosen_when_it_is_the_only_partner_left() {
     );
 }
 
-/// `X = a + b`, `Y = a + c`, `Z = b + c`: with `a`, `b`, `c` suppressed every
-/// relation has two suppressed members, yet the three equations determine
-/// all three cells.
-fn triangle() -> Table {
-    let cells = vec![
-        Cell::new(["a"], 2.0, 1),
-        Cell::new(["b"], 7.0, 4),
-        Cell::new(["c"], 9.0, 5),
-        Cell::new(["X"], 9.0, 5),
-        Cell::new(["Y"], 11.0, 6),
-        Cell::new(["Z"], 16.0, 9),
-    ];
-    let rel = vec![
-        Relation::new(3, vec![0, 1]),
-        Relation::new(4, vec![0, 2]),
-        Relation::new(5, vec![1, 2]),
-    ];
-    Table::new(cells, rel).unwrap()
-}
-
 #[test]
 fn the_audit_finds_cells_recomputable_only_through_a_combination_of_relations() {
-    let t = triangle();
+    let t = migstat_disclosure::examples::triangle();
     let exposed = audit(&t, &[true, true, true, false, false, false]);
     let cells: Vec<usize> = exposed.iter().map(|e| e.0).collect();
     assert_eq!(cells, [0, 1, 2]);
@@ -296,7 +276,7 @@ fn the_audit_finds_cells_recomputable_only_through_a_combination_of_relations() 
 
 #[test]
 fn suppress_adds_a_cell_when_the_audit_finds_an_exposure() {
-    let t = triangle();
+    let t = migstat_disclosure::examples::triangle();
     let reasons = suppress(&t, &[true, false, false, false, false, false]);
     // Step 2 takes b (for X) and c (for Y); the audit then sees a, b, c
     // determined and takes the cheapest cell related to a: X (9 < 11).
@@ -319,15 +299,7 @@ fn non_negativity_can_pin_a_cell_that_linear_algebra_leaves_free() {
     // a = P + c and X = a + b, with P = X = 5 published: two equations,
     // three unknowns, but a >= 5 and a <= 5. (b and c count records of
     // weight 0.)
-    let cells = vec![
-        Cell::new(["a"], 5.0, 1),
-        Cell::new(["P"], 5.0, 3),
-        Cell::new(["c"], 0.0, 2),
-        Cell::new(["X"], 5.0, 3),
-        Cell::new(["b"], 0.0, 2),
-    ];
-    let rel = vec![Relation::new(0, vec![1, 2]), Relation::new(3, vec![0, 4])];
-    let t = Table::new(cells, rel).unwrap();
+    let t = migstat_disclosure::examples::pinned_by_non_negativity();
     let exposed = audit(&t, &[true, false, true, false, true]);
     let expected = [(0, 5.0), (2, 0.0), (4, 0.0)];
     assert_eq!(exposed.len(), 3, "{exposed:?}");

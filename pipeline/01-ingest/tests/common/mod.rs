@@ -182,3 +182,14 @@ pub fn read_rejects_csv(path: &Path) -> Vec<Reject> {
 pub fn summary(r: &Reject) -> (&str, Option<u64>, &str, &str) {
     (r.rule, r.row, r.column.as_str(), r.value.as_str())
 }
+
+/// A text column of a batch, as owned values (null: `None`).
+pub fn text(b: &RecordBatch, column: &str) -> Vec<Option<String>> {
+    use arrow::array::AsArray;
+    b.column_by_name(column)
+        .unwrap()
+        .as_string::<i32>()
+        .iter()
+        .map(|v| v.map(String::from))
+        .collect()
+}
