@@ -106,3 +106,25 @@ fn all_problems_go_to_rejects_csv_and_the_first_20_to_the_terminal() {
     assert_eq!(rejects.lines().count(), 31, "header + every problem");
     assert!(!out.join("sdmx").exists());
 }
+
+#[test]
+fn missing_microdata_are_an_operator_error_naming_the_file_and_nothing_is_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    fs::write(
+        &config,
+        "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"lfs\"\n[input]\npath = \"not-there.csv\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = migstat_run(&config, &out);
+    assert_eq!(
+        run.status.code(),
+        Some(5),
+        "disk, permissions, missing files: exit 5"
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("not-there.csv"), "{stderr}");
+    assert!(!out.join("sdmx").exists());
+    assert!(!out.join("ingest/core.parquet").exists());
+}

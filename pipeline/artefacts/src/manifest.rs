@@ -111,8 +111,17 @@ pub struct StageRecord {
 }
 
 impl FileRecord {
-    /// Hashes `path`, recording it as `shown_as`.
+    /// Hashes `path`, recording it as `shown_as` (a file this process committed and left
+    /// unchanged is not read again: [`crate::atomic::committed`]).
     pub fn of(path: &Path, shown_as: impl Into<String>) -> Result<FileRecord> {
+        if let Some((sha256, bytes)) = crate::atomic::committed(path) {
+            return Ok(FileRecord {
+                path: shown_as.into(),
+                base: None,
+                sha256,
+                bytes,
+            });
+        }
         let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 20];
@@ -181,7 +190,7 @@ pub fn json_sha256(value: &serde_json::Value) -> String {
     hex(&Sha256::digest(&text))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

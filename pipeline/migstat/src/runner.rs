@@ -154,6 +154,13 @@ impl Job {
         }
     }
 
+    /// The path of a file the config names as [`Self::config_file_record`] records it,
+    /// without reading the file.
+    fn config_file_shown(&self, file: &Path) -> String {
+        self.config_relative(file)
+            .unwrap_or_else(|| file.display().to_string())
+    }
+
     fn config_relative(&self, file: &Path) -> Option<String> {
         let dir = self.config_dir();
         file.strip_prefix(&dir)
@@ -168,12 +175,12 @@ impl Job {
 
     /// The manifest of a run of this job into `out` (which must exist), before any stage.
     pub fn manifest(&self, out: &Path) -> Result<Manifest> {
-        let input = self.input_record()?;
         let mut normalised = self.config.normalised();
         // Paths as recorded (relative to the config's folder when they can be), so that
-        // the config hash does not depend on where the files are.
+        // the config hash does not depend on where the files are. The microdata are
+        // hashed once, by the ingest stage's record.
         if let Some(path) = normalised.get_mut("input").and_then(|i| i.get_mut("path")) {
-            *path = serde_json::Value::String(input.path.clone());
+            *path = serde_json::Value::String(self.config_file_shown(&self.config.input.path));
         }
         if let Some(layout) = self.layout_file() {
             if let Some(rel) = self.config_relative(&layout) {
