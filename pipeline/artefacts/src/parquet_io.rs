@@ -4,14 +4,15 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow::array::{RecordBatch, RecordBatchReader};
-use arrow::datatypes::SchemaRef;
+use arrow::datatypes::{Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::errors::ParquetError;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 
 use crate::atomic::AtomicFile;
@@ -52,6 +53,13 @@ pub const ROW_GROUP_ROWS: usize = 2 * BATCH_ROWS;
 /// Encoded bytes after which a row group is flushed whatever its rows (the estimate depends
 /// on the data alone, so the same records give the same file).
 pub const ROW_GROUP_BYTES: usize = 64 * 1024 * 1024;
+
+/// Columns with a value of their own for (nearly) every person.
+const PER_PERSON_COLUMNS: [&str; 3] = [
+    crate::schema::core::PERSON_ID,
+    crate::schema::core::HOUSEHOLD_ID,
+    crate::schema::core::SOURCE_ROW,
+];
 
 /// A Parquet artefact being written; it appears under its name only on [`finish`](Self::finish).
 ///
@@ -105,7 +113,7 @@ impl ParquetSink {
         };
         // ArrowWriter sets the file up (the Arrow schema in the footer's metadata, the
         // Parquet schema); its lower-level parts then let the columns be encoded apart.
-        let properties = Self::properties(max_group_rows, max_group_bytes);
+        let properties = Self::properties(&schema, max_group_rows, max_group_bytes);
         let (file, columns) = ArrowWriter::try_new(file, schema.clone(), Some(properties))
             .and_then(ArrowWriter::into_serialized_writer)
             .map_err(failed)?;
@@ -121,13 +129,30 @@ impl ParquetSink {
         })
     }
 
-    /// How every artefact is encoded.
-    fn properties(max_group_rows: usize, max_group_bytes: usize) -> WriterProperties {
-        WriterProperties::builder()
+    /// How every artefact is encoded. No column statistics: no reader of an artefact
+    /// prunes by them (each stage reads every row), and the minimum and maximum of every
+    /// text value cost a comparison per value and column (~5% of the derive stage).
+    ///
+    /// Identifiers have no dictionary: one value per person, a dictionary would fill up
+    /// (1 MiB) on nearly every row group before Parquet gives it up, after hashing
+    /// every value into it.
+    fn properties(
+        schema: &Schema,
+        max_group_rows: usize,
+        max_group_bytes: usize,
+    ) -> WriterProperties {
+        let mut properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            .set_statistics_enabled(EnabledStatistics::None)
             .set_max_row_group_row_count(Some(max_group_rows))
-            .set_max_row_group_bytes(Some(max_group_bytes))
-            .build()
+            .set_max_row_group_bytes(Some(max_group_bytes));
+        for field in schema.fields() {
+            if PER_PERSON_COLUMNS.contains(&field.name().as_str()) {
+                properties = properties
+                    .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
+            }
+        }
+        properties.build()
     }
 
     /// Appends a batch (its schema must be the sink's).
@@ -347,7 +372,7 @@ mod tests {
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![
-            Field::new("id", DataType::Utf8, false),
+            Field::new("person_id", DataType::Utf8, false),
             Field::new("code", DataType::Utf8, true),
             Field::new("n", DataType::Int64, false),
             Field::new("x", DataType::Float64, true),
@@ -388,7 +413,7 @@ mod tests {
         let mut reference = ArrowWriter::try_new(
             Vec::new(),
             schema(),
-            Some(ParquetSink::properties(max_rows, max_bytes)),
+            Some(ParquetSink::properties(&schema(), max_rows, max_bytes)),
         )
         .unwrap();
         let mut start = 0;
