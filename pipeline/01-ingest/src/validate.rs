@@ -392,44 +392,38 @@ impl<'a> Validator<'a> {
         for (col, column) in COLUMNS.iter().enumerate() {
             let name = self.names[col].as_str();
             let array: ArrayRef = match column.check {
-                Check::PersonId => Arc::new(StringArray::from(self.column(
-                    col,
-                    &raw,
-                    &mut rejects,
-                    person_id,
-                ))),
+                Check::PersonId => {
+                    text_array(&raw, col, self.column(col, &raw, &mut rejects, person_id))
+                }
                 Check::Weight => {
                     weights = self.column(col, &raw, &mut rejects, weight);
                     decimals(weights.clone())
                 }
-                Check::Sex => {
-                    Arc::new(StringArray::from(self.column(col, &raw, &mut rejects, sex)))
-                }
+                Check::Sex => text_array(&raw, col, self.column(col, &raw, &mut rejects, sex)),
                 Check::Age => Arc::new(Int32Array::from(self.column(col, &raw, &mut rejects, age))),
-                Check::Country { rule, special } => Arc::new(StringArray::from(self.column(
-                    col,
+                Check::Country { rule, special } => text_array(
                     &raw,
-                    &mut rejects,
-                    |v| country(v, name, rule, special, self.countries),
-                ))),
+                    col,
+                    self.column(col, &raw, &mut rejects, |v| {
+                        country(v, name, rule, special, self.countries)
+                    }),
+                ),
                 Check::UsualResident => Arc::new(BooleanArray::from(self.column(
                     col,
                     &raw,
                     &mut rejects,
                     usual_resident,
                 ))),
-                Check::Text => Arc::new(StringArray::from(self.column(
-                    col,
+                Check::Text => text_array(
                     &raw,
-                    &mut rejects,
-                    Ok::<_, Problem>,
-                ))),
-                Check::Code { rule, codes } => Arc::new(StringArray::from(self.column(
                     col,
+                    self.column(col, &raw, &mut rejects, Ok::<_, Problem>),
+                ),
+                Check::Code { rule, codes } => text_array(
                     &raw,
-                    &mut rejects,
-                    |v| code(v, name, rule, codes),
-                ))),
+                    col,
+                    self.column(col, &raw, &mut rejects, |v| code(v, name, rule, codes)),
+                ),
                 Check::Flag { rule } => Arc::new(BooleanArray::from(self.column(
                     col,
                     &raw,
@@ -471,15 +465,14 @@ impl<'a> Validator<'a> {
                     &mut rejects,
                     |v| months(v, name, not_a_number, range, max),
                 ))),
-                Check::Design { rule } => Arc::new(StringArray::from(self.column_at(
-                    col,
+                Check::Design { rule } => text_array(
                     &raw,
-                    &mut rejects,
-                    |i, v| {
+                    col,
+                    self.column_at(col, &raw, &mut rejects, |i, v| {
                         let w = weights.get(i).copied().unwrap_or_default();
                         design_unit(v, name, rule, self.design_required, w)
-                    },
-                ))),
+                    }),
+                ),
             };
             arrays.push(array);
         }
@@ -540,6 +533,31 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// The text column of `values`, checked from column `col` of `raw`. A check lets a value
+/// through as read (the same slice), so when no value was trimmed, emptied or replaced
+/// by a reject's placeholder, the column read is the column written: shared, not copied
+/// (copying the text was ~6% of the ingest stage).
+fn text_array<'r, T>(raw: &'r RawBatch, col: usize, values: Vec<T>) -> ArrayRef
+where
+    T: Into<Option<&'r str>> + Copy,
+    StringArray: From<Vec<T>>,
+{
+    if let Some(read) = &raw.columns[col] {
+        let as_read = values.iter().enumerate().all(|(i, &v)| {
+            match (raw.value(col, i), v.into()) {
+                (None, None) => true,
+                // The same bytes in the same place: a slice of the column read.
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                _ => false,
+            }
+        });
+        if as_read {
+            return Arc::new(read.clone());
+        }
+    }
+    Arc::new(StringArray::from(values))
+}
+
 /// Sorts rejects by row (file-level ones first), then by column in core-record order
 /// (`names`: the input name of each column); stable, so the order within one cell is kept.
 pub(crate) fn sort_in_file_order(rejects: &mut [Reject], names: &[String]) {
@@ -552,6 +570,7 @@ pub(crate) fn sort_in_file_order(rejects: &mut [Reject], names: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow::array::AsArray;
 
     fn rule<T: std::fmt::Debug>(r: Result<T, Problem>) -> &'static str {
         r.expect_err("a problem").rule
@@ -900,5 +919,45 @@ mod tests {
         assert_eq!(stated(Some("   ")), None);
         assert_eq!(stated(Some("")), None);
         assert_eq!(stated(None), None);
+    }
+
+    fn raw(values: &[Option<&str>]) -> RawBatch {
+        RawBatch {
+            columns: vec![Some(StringArray::from(values.to_vec()))],
+            rows: (1..=values.len() as u64).collect(),
+            lines: vec![None; values.len()],
+            rejects: vec![],
+        }
+    }
+
+    #[test]
+    fn a_text_column_let_through_as_read_is_shared_not_copied() {
+        let raw = raw(&[Some("PHL"), None, Some("XXA")]);
+        let passed: Vec<Option<&str>> = (0..3).map(|i| stated(raw.value(0, i))).collect();
+        let out = text_array(&raw, 0, passed);
+        let read = raw.columns[0].as_ref().unwrap();
+        assert_eq!(out.as_string::<i32>(), read);
+        assert_eq!(
+            out.as_string::<i32>().values().as_ptr(),
+            read.values().as_ptr(),
+            "the same buffer"
+        );
+    }
+
+    #[test]
+    fn a_text_column_with_a_trimmed_emptied_or_rejected_value_is_rebuilt() {
+        let raw = raw(&[Some(" PHL"), Some(""), Some("ABC"), Some("IND")]);
+        // As the checks give them: trimmed, empty as not stated, a reject's placeholder.
+        let checked = vec![
+            stated(raw.value(0, 0)),
+            stated(raw.value(0, 1)),
+            None,
+            raw.value(0, 3),
+        ];
+        let out = text_array(&raw, 0, checked);
+        assert_eq!(
+            out.as_string::<i32>(),
+            &StringArray::from(vec![Some("PHL"), None, None, Some("IND")])
+        );
     }
 }

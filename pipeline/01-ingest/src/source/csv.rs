@@ -117,7 +117,13 @@ impl CsvSource {
             }
             names.push(name);
         }
-        if let Some(at) = record.iter().position(has_line_break) {
+        // One scan of the whole record; the field is looked for only when there is one.
+        let line_break = memchr::memchr2(b'\n', b'\r', record.as_slice()).is_some();
+        if let Some(at) = record
+            .iter()
+            .position(has_line_break)
+            .filter(|_| line_break)
+        {
             rejects.push(Reject {
                 line: header_line,
                 ..file_reject(
@@ -179,7 +185,8 @@ impl CsvSource {
             let row = self.rows;
             let line = self.record.position().map(|p| p.line());
             let before = batch.rejects().len();
-            self.check_structure(row, line, batch.rejects());
+            let text = utf8_text(&self.record);
+            self.check_structure(row, line, text.is_some(), batch.rejects());
             if batch.rejects().len() > before {
                 continue;
             }
@@ -192,9 +199,14 @@ impl CsvSource {
                 batch.push_mapped(mapper, &fields, &self.file, row, line);
             } else {
                 let record = &self.record;
-                batch.push(row, line, |pos| {
-                    std::str::from_utf8(&record[pos]).unwrap_or_default()
-                });
+                match text {
+                    Some(text) => batch.push(row, line, |pos| {
+                        record.range(pos).map_or("", |range| &text[range])
+                    }),
+                    None => batch.push(row, line, |pos| {
+                        std::str::from_utf8(&record[pos]).unwrap_or_default()
+                    }),
+                }
             }
         }
         if records == 0 {
@@ -204,8 +216,8 @@ impl CsvSource {
     }
 
     /// The `csv.*` problems of the current record (at most one for its shape, then one per
-    /// field that is not UTF-8).
-    fn check_structure(&self, row: u64, line: Option<u64>, rejects: &mut Vec<Reject>) {
+    /// field that is not UTF-8). `utf8` tells that the whole record is UTF-8 ([`utf8_text`]).
+    fn check_structure(&self, row: u64, line: Option<u64>, utf8: bool, rejects: &mut Vec<Reject>) {
         let record = &self.record;
         let reject = |column: &str, value: String, rule, message| Reject {
             file: self.file.clone(),
@@ -216,7 +228,13 @@ impl CsvSource {
             rule,
             message,
         };
-        if let Some(at) = record.iter().position(has_line_break) {
+        // One scan of the whole record; the field is looked for only when there is one.
+        let line_break = memchr::memchr2(b'\n', b'\r', record.as_slice()).is_some();
+        if let Some(at) = record
+            .iter()
+            .position(has_line_break)
+            .filter(|_| line_break)
+        {
             let column = self.header.names.get(at).map_or("", String::as_str);
             rejects.push(reject(
                 column,
@@ -241,6 +259,9 @@ impl CsvSource {
                     self.header.width
                 ),
             ));
+            return;
+        }
+        if utf8 {
             return;
         }
         for &pos in &self.utf8_checked {
@@ -270,6 +291,21 @@ fn read(
         })
 }
 
+/// The record's fields as one text when all of them are UTF-8: the whole record is
+/// checked in one pass, then each field's
+/// start is checked to fall between characters (the fields' bytes are contiguous, and a
+/// character split across two fields would pass the first check).
+fn utf8_text(record: &ByteRecord) -> Option<&str> {
+    let text = std::str::from_utf8(record.as_slice()).ok()?;
+    (0..record.len())
+        .all(|i| {
+            record
+                .range(i)
+                .is_some_and(|r| text.is_char_boundary(r.start))
+        })
+        .then_some(text)
+}
+
 fn has_line_break(field: &[u8]) -> bool {
     field.iter().any(|&b| b == b'\n' || b == b'\r')
 }
@@ -285,4 +321,34 @@ fn shown(field: &[u8]) -> String {
         .chars()
         .take(VALUE_SHOWN)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_one_text_when_every_field_is_utf8() {
+        let record = ByteRecord::from(vec!["P1", "São Tomé", "", "Ωmega"]);
+        let text = utf8_text(&record).expect("all UTF-8");
+        let fields: Vec<&str> = (0..record.len())
+            .map(|i| &text[record.range(i).unwrap()])
+            .collect();
+        assert_eq!(fields, ["P1", "São Tomé", "", "Ωmega"]);
+    }
+
+    #[test]
+    fn a_character_split_across_two_fields_is_not_utf8() {
+        // "é" is C3 A9: its first byte ends one field, its second starts the next. The
+        // record's bytes together are valid UTF-8; neither field is.
+        let record = ByteRecord::from(vec![&b"ab\xC3"[..], &b"\xA9cd"[..]]);
+        assert!(std::str::from_utf8(record.as_slice()).is_ok());
+        assert_eq!(utf8_text(&record), None);
+    }
+
+    #[test]
+    fn a_field_that_is_not_utf8_makes_the_record_not_one_text() {
+        let record = ByteRecord::from(vec![&b"ok"[..], &b"caf\xE9"[..]]);
+        assert_eq!(utf8_text(&record), None);
+    }
 }
