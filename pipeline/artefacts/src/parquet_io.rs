@@ -276,27 +276,7 @@ pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
 /// Opens a Parquet artefact for reading the named columns alone (in the file's order),
 /// batch by batch; a name the file lacks is left out (the caller reports it by name).
 pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| {
-            let roots: Vec<usize> = b
-                .schema()
-                .fields()
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| columns.contains(&f.name().as_str()))
-                .map(|(i, _)| i)
-                .collect();
-            let mask = parquet::arrow::ProjectionMask::roots(b.parquet_schema(), roots);
-            let rows = batch_rows_for(b.schema());
-            b.with_projection(mask).with_batch_size(rows).build()
-        })
-        .map_err(|e| {
-            Error::io(
-                path,
-                std::io::Error::other(format!("not a readable Parquet file: {e}")),
-            )
-        })
+    open(path, None, Some(columns))
 }
 
 /// The number of row groups of a Parquet artefact.
@@ -307,15 +287,41 @@ pub fn row_groups(path: &Path) -> Result<usize> {
         .map_err(|e| unreadable(path, e))
 }
 
-/// Opens one row group of a Parquet artefact, to read several in parallel.
-pub fn read_row_group(path: &Path, row_group: usize) -> Result<ParquetRecordBatchReader> {
+/// Opens one row group of a Parquet artefact, to read several in parallel; all its
+/// columns, or the named ones alone (as [`read_columns`]).
+pub fn read_row_group(
+    path: &Path,
+    row_group: usize,
+    columns: Option<&[&str]>,
+) -> Result<ParquetRecordBatchReader> {
+    open(path, Some(row_group), columns)
+}
+
+fn open(
+    path: &Path,
+    row_group: Option<usize>,
+    columns: Option<&[&str]>,
+) -> Result<ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|b| {
+        .and_then(|mut b| {
             let rows = batch_rows_for(b.schema());
-            b.with_row_groups(vec![row_group])
-                .with_batch_size(rows)
-                .build()
+            if let Some(columns) = columns {
+                let roots: Vec<usize> = b
+                    .schema()
+                    .fields()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| columns.contains(&f.name().as_str()))
+                    .map(|(i, _)| i)
+                    .collect();
+                let mask = parquet::arrow::ProjectionMask::roots(b.parquet_schema(), roots);
+                b = b.with_projection(mask);
+            }
+            if let Some(group) = row_group {
+                b = b.with_row_groups(vec![group]);
+            }
+            b.with_batch_size(rows).build()
         })
         .map_err(|e| unreadable(path, e))
 }

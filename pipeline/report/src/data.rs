@@ -244,8 +244,9 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
     Ok(s)
 }
 
-/// Reads the null shares of the core records: its row groups in parallel (every column is
-/// decoded, so this is the report's longest read), their tallies added up (exact integer
+/// Reads the null shares of the core records: its row groups in parallel (the weight and
+/// every column that can be null are decoded: the report's longest read), their tallies
+/// added up (exact integer
 /// sums, so the order does not matter).
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
     use rayon::prelude::*;
@@ -285,9 +286,14 @@ fn read_core_part(path: &Path, row_group: Option<usize>) -> Result<CoreSummary> 
             });
         }
     }
+    // The weight and the columns that can be null alone: the others (the person id, the
+    // replicate weights) were most of the decoding.
+    let read: Vec<&str> = std::iter::once(schema::core::WEIGHT)
+        .chain(index.keys().map(String::as_str))
+        .collect();
     let reader = match row_group {
-        Some(group) => parquet_io::read_row_group(path, group)?,
-        None => parquet_io::read(path)?,
+        Some(group) => parquet_io::read_row_group(path, group, Some(&read))?,
+        None => parquet_io::read_columns(path, &read)?,
     };
     for batch in reader {
         let batch = batch.map_err(|e| bad(path, e))?;
