@@ -7,6 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -90,12 +91,7 @@ fn all_problems_go_to_rejects_csv_and_the_first_20_to_the_terminal() {
         text.push_str(&format!("p{i},-1,M,30,PHL,PHL,EMP\n"));
     }
     fs::write(&input, text).unwrap();
-    let config = dir.path().join("config.toml");
-    fs::write(
-        &config,
-        "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"lfs\"\n[input]\npath = \"core.csv\"\n",
-    )
-    .unwrap();
+    let config = lfs_config(dir.path(), "core.csv");
     let out = dir.path().join("out");
     let run = migstat_run(&config, &out);
     assert_eq!(run.status.code(), Some(3));
@@ -110,12 +106,7 @@ fn all_problems_go_to_rejects_csv_and_the_first_20_to_the_terminal() {
 #[test]
 fn missing_microdata_are_an_operator_error_naming_the_file_and_nothing_is_published() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    fs::write(
-        &config,
-        "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"lfs\"\n[input]\npath = \"not-there.csv\"\n",
-    )
-    .unwrap();
+    let config = lfs_config(dir.path(), "not-there.csv");
     let out = dir.path().join("out");
     let run = migstat_run(&config, &out);
     assert_eq!(
@@ -127,4 +118,16 @@ fn missing_microdata_are_an_operator_error_naming_the_file_and_nothing_is_publis
     assert!(stderr.contains("not-there.csv"), "{stderr}");
     assert!(!out.join("sdmx").exists());
     assert!(!out.join("ingest/core.parquet").exists());
+}
+
+/// `dir/config.toml`: a 2024 LFS of the Philippines reading `input` (relative to `dir`),
+/// every other setting its default.
+fn lfs_config(dir: &Path, input: &str) -> PathBuf {
+    let config = dir.join("config.toml");
+    let text = format!(
+        "[survey]\nref_area = \"PHL\"\ntime_period = \"2024\"\nsource_type = \"lfs\"\n\
+         [input]\npath = \"{input}\"\n"
+    );
+    fs::write(&config, text).unwrap();
+    config
 }
