@@ -32,6 +32,7 @@ pub mod coverage;
 pub mod dominance;
 pub mod engine;
 pub mod exact;
+pub mod keys;
 pub mod plan;
 pub mod precision;
 pub mod query;

@@ -37,6 +37,7 @@ use migstat_artefacts::schema::{derived, WEIGHT_SCALE};
 use migstat_artefacts::{parquet_io, schema, Error, Result};
 
 use crate::dominance::LargestValues;
+use crate::keys::{AgeClasses, KeyColumn, KeyPacking, KeyValues};
 use crate::plan::{DimensionKind, TabulationPlan};
 
 /// What the design asks the pass to carry besides point estimates.
@@ -287,15 +288,12 @@ async fn run_query(
     //    of persons carries 2 + R sums, not 2 + R per status (with 80 replicates and a
     //    dozen statuses, a thousand).
     let status_columns = status_columns(plan);
-    let mut person_key: Vec<Expr> = Vec::new();
     let mut projection: Vec<Expr> = Vec::new();
     for dim in &plan.dimensions {
         projection.push(ident(dim.column.as_str()).alias(person_column(dim)));
-        person_key.push(ident(person_column(dim)));
     }
     for column in &status_columns {
         projection.push(ident(column.as_str()).alias(status_key_column(column)));
-        person_key.push(ident(status_key_column(column)));
     }
     projection.push(ident(derived::WEIGHT).alias(KEY_WEIGHT));
     for r in 1..=replicates {
@@ -304,8 +302,6 @@ async fn run_query(
     if pass == DesignPass::PsuTotals {
         projection.push(ident(derived::STRATUM).alias(STRATUM));
         projection.push(ident(derived::PSU).alias(PSU));
-        person_key.push(ident(STRATUM));
-        person_key.push(ident(PSU));
         let positive = ident(derived::WEIGHT).gt(zero_weight.clone());
         projection.push(
             when(positive, lit(1i64))
@@ -330,9 +326,18 @@ async fn run_query(
                 .alias(key_largest_column(rank)),
         );
     }
+    // Grouped by one packed integer instead of a dozen columns (crate::keys).
+    let packing = key_packing(plan, path, &derived_schema, &status_columns, pass)?;
+    let mut group_by = packing.group_by();
+    if let Some(key) = packing.pack() {
+        group_by[0] = key;
+    }
+    let mut unpacked = packing.unpack();
+    unpacked.extend(key_sums.iter().map(|s| ident(s.schema_name().to_string())));
     let keyed = persons
         .select(projection)?
-        .aggregate(person_key, key_sums)?;
+        .aggregate(group_by, key_sums)?
+        .select(unpacked)?;
 
     // 2. Per status s, on those few rows: w_s = the key's weight if the key counts in s,
     //    else 0 (likewise n_s, rw_s_r and the largest weights). A term counts in its
@@ -434,7 +439,8 @@ async fn run_query(
     };
     for dim in &plan.dimensions {
         if let DimensionKind::Banded { bands } = &dim.kind {
-            let membership = band_membership(&ctx, &dim.id, bands)?;
+            let by_class = packing.is_packed(&person_column(dim));
+            let membership = band_membership(&ctx, &dim.id, bands, by_class)?;
             let value = banded_value_column(&dim.id);
             let member_value = format!("{value}_member");
             rows = membership.join(
@@ -493,10 +499,85 @@ async fn run_query(
 
     let mut out = Aggregates::default();
     for batch in &batches {
-        read_rows(plan, batch, pass, replicates, largest_n, &mut out)?;
+        read_rows(plan, &packing, batch, pass, replicates, largest_n, &mut out)?;
     }
     out.design_psus.sort();
     Ok(out)
+}
+
+/// The columns persons are grouped by in the first aggregate (by their names there) and
+/// what each holds: the dimensions' person-level values, the status columns, and the
+/// design's stratum and PSU (grouped as text) with Taylor.
+fn key_packing(
+    plan: &TabulationPlan,
+    path: &Path,
+    derived: &SchemaRef,
+    status_columns: &[String],
+    pass: DesignPass,
+) -> datafusion::error::Result<KeyPacking> {
+    // (name in the aggregate, derived-record column)
+    let mut sources: Vec<(String, &str)> = plan
+        .dimensions
+        .iter()
+        .map(|dim| (person_column(dim), dim.column.as_str()))
+        .collect();
+    sources.extend(
+        status_columns
+            .iter()
+            .map(|c| (status_key_column(c), c.as_str())),
+    );
+    let kind = |column: &str| {
+        derived
+            .field_with_name(column)
+            .map(|f| f.data_type().clone())
+    };
+    let mut texts: Vec<&str> = Vec::new();
+    for (_, column) in &sources {
+        if matches!(kind(column)?, DataType::Utf8 | DataType::Utf8View) && !texts.contains(column) {
+            texts.push(column);
+        }
+    }
+    let distinct = crate::keys::distinct_texts(path, &texts)
+        .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
+    let banded = |name: &str| {
+        plan.dimensions.iter().find_map(|d| match &d.kind {
+            DimensionKind::Banded { bands } if person_column(d) == name => Some(bands),
+            _ => None,
+        })
+    };
+    let mut columns = Vec::new();
+    for (name, column) in sources {
+        let values = match kind(column)? {
+            DataType::Utf8 | DataType::Utf8View => {
+                let at = texts
+                    .iter()
+                    .position(|t| *t == column)
+                    .expect("listed above");
+                distinct[at].clone().map(KeyValues::Text)
+            }
+            DataType::Boolean => Some(KeyValues::Boolean),
+            DataType::Int32 => {
+                banded(&name).map(|bands| KeyValues::AgeClass(AgeClasses::new(bands).class_of_age))
+            }
+            _ => None,
+        };
+        let numbered = plan.dimensions.iter().any(|d| person_column(d) == name);
+        columns.push(KeyColumn {
+            name,
+            values,
+            numbered,
+        });
+    }
+    if pass == DesignPass::PsuTotals {
+        for name in [STRATUM, PSU] {
+            columns.push(KeyColumn {
+                name: name.to_string(),
+                values: None,
+                numbered: false,
+            });
+        }
+    }
+    Ok(KeyPacking::new(columns))
 }
 
 fn replicates_of(path: &Path) -> datafusion::error::Result<usize> {
@@ -504,18 +585,32 @@ fn replicates_of(path: &Path) -> datafusion::error::Result<usize> {
         .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))
 }
 
-/// One row per (value, band) for every value 0..=130 a band contains: (Int32, Utf8), both
-/// non-null. A VALUES plan, not an in-memory table, because a plan that carries its rows
-/// can be sent to a Ballista cluster (`crate::ballista`) and an in-memory table cannot.
+/// One row per (age class, band) for every class of ages (`crate::keys::AgeClasses`) a
+/// band contains, or per (age, band) for every age 0..=130 unless `by_class` (the ages
+/// were not packed into their classes): (Int64 class or Int32 age, Int64 band), non-null; a band is its
+/// number in `bands`, from 1 (the grouping sets group integers; [`read_rows`] reads the
+/// codes back). A VALUES plan, not an in-memory table, because a plan that carries its
+/// rows can be sent to a Ballista cluster (`crate::ballista`) and an in-memory table
+/// cannot.
 fn band_membership(
     ctx: &SessionContext,
     dim: &str,
     bands: &[migstat_artefacts::reference::AgeBand],
+    by_class: bool,
 ) -> datafusion::error::Result<DataFrame> {
     let mut rows = Vec::new();
-    for age in 0..=130i32 {
-        for band in bands.iter().filter(|b| b.contains(age)) {
-            rows.push(vec![lit(age), lit(band.code.as_str())]);
+    if by_class {
+        let classes = AgeClasses::new(bands);
+        for (i, in_bands) in classes.bands_of_class.iter().enumerate() {
+            for band in in_bands {
+                rows.push(vec![lit(i as i64 + 1), lit(*band as i64 + 1)]);
+            }
+        }
+    } else {
+        for age in crate::keys::AGES {
+            for (i, _) in bands.iter().enumerate().filter(|(_, b)| b.contains(age)) {
+                rows.push(vec![lit(age), lit(i as i64 + 1)]);
+            }
         }
     }
     if rows.is_empty() {
@@ -534,8 +629,29 @@ fn band_membership(
     Ok(DataFrame::new(ctx.state(), plan))
 }
 
+/// The codes of one dimension in the final aggregate's rows.
+enum Codes {
+    /// Numbers: `n` is the code `codes[n - 1]`, 0 or null is no code.
+    Numbered(arrow::array::Int64Array, Vec<String>),
+    /// The codes themselves.
+    Text(StringArray),
+}
+
+impl Codes {
+    fn get(&self, row: usize) -> Option<String> {
+        match self {
+            Codes::Numbered(numbers, codes) => {
+                let n = numbers.is_valid(row).then(|| numbers.value(row))?;
+                (n > 0).then(|| codes[n as usize - 1].clone())
+            }
+            Codes::Text(text) => text.is_valid(row).then(|| text.value(row).to_string()),
+        }
+    }
+}
+
 fn read_rows(
     plan: &TabulationPlan,
+    packing: &KeyPacking,
     batch: &RecordBatch,
     pass: DesignPass,
     replicates: usize,
@@ -552,9 +668,21 @@ fn read_rows(
             .as_string::<i32>()
             .clone())
     };
-    let mut keys: Vec<(StringArray, &ArrayRef)> = Vec::new();
+    // Each dimension's codes: numbered (its values in the packing, or its bands) or text.
+    let mut keys: Vec<(Codes, &ArrayRef)> = Vec::new();
     for dim in &plan.dimensions {
-        keys.push((text(&dim.id)?, column(&grouping_column(&dim.id))?));
+        let codes = match (&dim.kind, packing.text_of(&dim.id)) {
+            (DimensionKind::Banded { bands }, _) => Codes::Numbered(
+                column(&dim.id)?.as_primitive::<Int64Type>().clone(),
+                bands.iter().map(|b| b.code.clone()).collect(),
+            ),
+            (_, Some(values)) => Codes::Numbered(
+                column(&dim.id)?.as_primitive::<Int64Type>().clone(),
+                values.to_vec(),
+            ),
+            _ => Codes::Text(text(&dim.id)?),
+        };
+        keys.push((codes, column(&grouping_column(&dim.id))?));
     }
     let n_status = plan.statuses.len();
     let mut weights = Vec::new();
@@ -613,9 +741,7 @@ fn read_rows(
         }
         let key: Vec<Option<String>> = keys
             .iter()
-            .map(|(codes, g)| {
-                (!rolled(g) && codes.is_valid(row)).then(|| codes.value(row).to_string())
-            })
+            .map(|(codes, g)| if rolled(g) { None } else { codes.get(row) })
             .collect();
         // Persons outside every band (kept for the PSU list) belong to no cell.
         let outside_band = plan
