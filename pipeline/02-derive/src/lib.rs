@@ -73,15 +73,15 @@ pub mod usual_residence;
 
 use std::collections::BTreeMap;
 
-use arrow::array::{RecordBatch, RecordBatchReader};
+use arrow::array::RecordBatch;
 use migstat_artefacts::concepts::Concepts;
 use migstat_artefacts::config::Config;
 use migstat_artefacts::layout::RunDir;
-use migstat_artefacts::parquet_io::{self, ParquetSink};
+use migstat_artefacts::parquet_io::{self, ParquetSink, RowGroupSource};
 use migstat_artefacts::schema::{self, Scope};
-use migstat_artefacts::{Error, Result};
+use migstat_artefacts::Result;
 
-pub use record::derive_batch;
+pub use record::{computed_schema, derive_batch, derive_computed};
 
 /// What the derivation depends on besides the records: the survey's country and
 /// reference year, and the parameters of the 2018 ICLS concepts.
@@ -199,27 +199,62 @@ impl DeriveReport {
 pub fn run(config: &Config, run: &RunDir) -> Result<DeriveReport> {
     let params = Params::of(config);
     let input = run.core_records();
-    let mut reader = parquet_io::read(&input)?;
-    let replicates = schema::replicates_in(&reader.schema());
+    let source = RowGroupSource::open(&input)?;
+    let replicates = schema::replicates_in(&source.schema());
     let core = schema::with_replicates(schema::core_record(), replicates);
-    parquet_io::check_schema(&input, &reader.schema(), &core)?;
+    parquet_io::check_schema(&input, &source.schema(), &core)?;
     let derived = schema::with_replicates(schema::derived_record(), replicates);
     let mut sink = ParquetSink::create(&run.derived_records(), derived)?;
     let mut report = DeriveReport::default();
 
-    // Reading, deriving (one batch per rayon thread at a time) and writing overlap
-    // (migstat_artefacts::overlap); batches are written in input order.
+    // Row group by row group: the columns the concepts read are decoded, the derived
+    // ones encoded, and the columns passed through (ids, weights, design) are copied
+    // from core.parquet byte for byte, never decoded nor encoded (they are most of the
+    // bytes: 10M persons, derive 5.6 s -> 3.x s).
+    // Copied without being read: what no concept reads.
+    let unread: Vec<String> = [
+        schema::core::PERSON_ID,
+        schema::core::HOUSEHOLD_ID,
+        schema::core::STRATUM,
+        schema::core::PSU,
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain((1..=replicates).map(schema::replicate_column))
+    .collect();
+    let read: Vec<&str> = core
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .filter(|name| !unread.iter().any(|u| u == name))
+        .collect();
+    let read_named: Vec<&str> = read
+        .iter()
+        .copied()
+        .chain([schema::core::PERSON_ID])
+        .collect();
+    let mut groups = 0..source.row_groups();
+    // Reading, deriving (one row group per rayon thread at a time) and writing overlap
+    // (migstat_artefacts::overlap); row groups are written in input order.
     migstat_artefacts::overlap::run(
         || {
-            reader
+            groups
                 .next()
+                .map(|group| Ok((group, source.read(group, &read)?)))
                 .transpose()
-                .map_err(|e| Error::io(&input, std::io::Error::other(e)))
         },
-        |batch| derive_batch(&batch, &params),
-        |(batch, counts): (RecordBatch, DeriveReport)| {
+        |(group, batch)| {
+            // A record ingest should have let through: derived again with the person ids
+            // read, so that the error names the person (they are not read otherwise).
+            let (computed, counts) = derive_computed(&batch, &params).or_else(|_| {
+                let named = source.read(group, &read_named)?;
+                derive_computed(&named, &params)
+            })?;
+            Ok((group, computed, counts))
+        },
+        |(group, computed, counts): (usize, RecordBatch, DeriveReport)| {
             report.add(&counts);
-            sink.write(&batch)
+            sink.write_row_group(&computed, &source, group)
         },
     )?;
 

@@ -24,7 +24,7 @@ use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Decimal128Array, Float64Array,
     Int32Array, Int64Array, RecordBatch, StringArray, StringBuilder, UInt8Builder,
 };
-use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, Int64Type};
+use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, Int64Type, SchemaRef};
 use migstat_artefacts::schema::{self, core, Scope};
 use migstat_artefacts::{Error, Result};
 
@@ -46,6 +46,44 @@ use crate::{DeriveReport, Params};
 /// and `[concepts]`): the derived batch (same rows, same order) and the counts of this
 /// batch.
 pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch, DeriveReport)> {
+    let (computed, report) = derive_computed(batch, params)?;
+    let replicates = schema::replicates_in(&batch.schema());
+    let derived_schema = schema::with_replicates(schema::derived_record(), replicates);
+    let columns = derived_schema
+        .fields()
+        .iter()
+        .map(|f| {
+            if let Some(column) = computed.column_by_name(f.name()) {
+                return Ok(column.clone());
+            }
+            // Passed through: the core record's column as it is, of the same type.
+            let column = batch.column_by_name(f.name()).ok_or_else(|| {
+                Error::internal(format!("core record batch has no column {}", f.name()))
+            })?;
+            if column.data_type() != f.data_type() {
+                return Err(Error::internal(format!(
+                    "core record column {} has type {}, not {}",
+                    f.name(),
+                    column.data_type(),
+                    f.data_type()
+                )));
+            }
+            Ok(column.clone())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((RecordBatch::try_new(derived_schema, columns)?, report))
+}
+
+/// The derived record's columns other than those passed through
+/// ([`schema::derived::PASSED_THROUGH`] and the replicate weights), in its order, for one
+/// batch of core records, with the counts of this batch. The batch needs the core
+/// columns the concepts read (`weight`, `age`, `source_row` and the items), not the
+/// passed-through ones alone (`person_id`, `household_id`, `stratum`, `psu`, the
+/// replicate weights): the derive stage copies those from file to file.
+pub fn derive_computed(
+    batch: &RecordBatch,
+    params: &Params,
+) -> Result<(RecordBatch, DeriveReport)> {
     let ref_area = params.ref_area.as_str();
     let c = CoreColumns::of(batch)?;
     let details = crate::country_detail::bundled()?;
@@ -175,11 +213,7 @@ pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch
     let (migration_columns, migration_counts) = migration.finish();
 
     let mut columns: Vec<ArrayRef> = vec![
-        c.column(core::PERSON_ID),
-        c.column(core::HOUSEHOLD_ID),
-        c.column(core::WEIGHT),
         Arc::new(sex_out.finish()),
-        c.column(core::AGE),
         Arc::new(scope_out.finish()),
         Arc::new(in_scope_out.finish()),
         Arc::new(lfs_out.finish()),
@@ -194,15 +228,17 @@ pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch
         Arc::new(cct_country_out.finish()),
     ];
     columns.extend(migration_columns);
-    columns.extend([
-        c.column(core::STRATUM),
-        c.column(core::PSU),
-        c.column(core::SOURCE_ROW),
-    ]);
-    columns.extend((1..=c.replicates).map(|k| c.column(&schema::replicate_column(k))));
-    let derived_schema = schema::with_replicates(schema::derived_record(), c.replicates);
-    let derived = RecordBatch::try_new(derived_schema, columns)?;
-    Ok((derived, counts.into_report(n as u64, migration_counts)))
+    let computed = RecordBatch::try_new(computed_schema(), columns)?;
+    Ok((computed, counts.into_report(n as u64, migration_counts)))
+}
+
+/// The derived record without the passed-through columns.
+pub fn computed_schema() -> SchemaRef {
+    let derived = schema::derived_record();
+    let computed: Vec<usize> = (0..derived.fields().len())
+        .filter(|&i| !schema::derived::PASSED_THROUGH.contains(&derived.field(i).name().as_str()))
+        .collect();
+    Arc::new(derived.project(&computed).expect("indexes of the schema"))
 }
 
 /// Counts of one batch, by index, turned into a [`DeriveReport`] once.
@@ -252,8 +288,7 @@ fn index(scope: Scope) -> usize {
 
 /// The core columns of one batch, typed.
 struct CoreColumns<'a> {
-    batch: &'a RecordBatch,
-    person_id: &'a StringArray,
+    person_id: Option<&'a StringArray>,
     weight: &'a Decimal128Array,
     sex: &'a StringArray,
     age: &'a Int32Array,
@@ -287,8 +322,6 @@ struct CoreColumns<'a> {
     occupation: &'a StringArray,
     status_in_employment: &'a StringArray,
     source_row: &'a Int64Array,
-    /// The number of replicate weights, `repwt_1 ..= repwt_R`.
-    replicates: usize,
 }
 
 impl<'a> CoreColumns<'a> {
@@ -324,17 +357,12 @@ impl<'a> CoreColumns<'a> {
                 .filter(|w| w.scale() == schema::WEIGHT_SCALE as i8)
                 .ok_or_else(|| wrong(name))
         };
-        // Passed through as they are.
-        for name in [core::HOUSEHOLD_ID, core::STRATUM, core::PSU] {
-            text(name)?;
-        }
-        let replicates = schema::replicates_in(&batch.schema());
-        for k in 1..=replicates {
-            weight(&schema::replicate_column(k))?;
-        }
         Ok(CoreColumns {
-            batch,
-            person_id: text(core::PERSON_ID)?,
+            // Only named in a message (the derive stage copies it without reading it).
+            person_id: match batch.column_by_name(core::PERSON_ID) {
+                Some(_) => Some(text(core::PERSON_ID)?),
+                None => None,
+            },
             weight: weight(core::WEIGHT)?,
             sex: text(core::SEX)?,
             age: get(core::AGE)?
@@ -372,25 +400,18 @@ impl<'a> CoreColumns<'a> {
             source_row: get(core::SOURCE_ROW)?
                 .as_primitive_opt::<Int64Type>()
                 .ok_or_else(|| wrong(core::SOURCE_ROW))?,
-            replicates,
         })
-    }
-
-    /// A column passed through to the derived record (its presence and type were checked
-    /// in [`Self::of`]).
-    fn column(&self, name: &str) -> ArrayRef {
-        self.batch
-            .column_by_name(name)
-            .cloned()
-            .expect("checked in CoreColumns::of")
     }
 
     /// A value ingest should have rejected, in row `i` of this batch.
     fn bad(&self, i: usize, column: &str, value: &str) -> Error {
+        let person = match self.person_id {
+            Some(ids) => format!("of person {:?} ", ids.value(i)),
+            None => String::new(),
+        };
         Error::internal(format!(
-            "core record of person {:?} (input row {}): column {column} holds {value:?}, \
+            "core record {person}(input row {}): column {column} holds {value:?}, \
              which the core contract (section 3) does not allow and ingest should have rejected",
-            self.person_id.value(i),
             self.source_row.value(i),
         ))
     }

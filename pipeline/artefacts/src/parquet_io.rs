@@ -2,14 +2,20 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use arrow::array::{RecordBatch, RecordBatchReader};
-use arrow::datatypes::{Schema, SchemaRef};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use arrow::datatypes::{DataType, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
+use parquet::file::metadata::PageIndexPolicy;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
@@ -54,8 +60,9 @@ pub const ROW_GROUP_ROWS: usize = 2 * BATCH_ROWS;
 /// on the data alone, so the same records give the same file).
 pub const ROW_GROUP_BYTES: usize = 64 * 1024 * 1024;
 
-/// Columns with a value of their own for (nearly) every person.
-const PER_PERSON_COLUMNS: [&str; 3] = [
+/// Columns with a value of their own for (nearly) every person: written without a
+/// dictionary.
+pub const PER_PERSON_COLUMNS: [&str; 3] = [
     crate::schema::core::PERSON_ID,
     crate::schema::core::HOUSEHOLD_ID,
     crate::schema::core::SOURCE_ROW,
@@ -227,6 +234,115 @@ impl ParquetSink {
         Ok(())
     }
 
+    /// Writes the rows of row group `group` of `source` as one row group: the columns of
+    /// `computed` (matched by name, in `source`'s row order), and every other column of
+    /// the sink's schema copied byte for byte from `source`'s column of that name, which
+    /// must have the same Parquet type (checked by the Parquet writer).
+    ///
+    /// A column passed through from one artefact to the next is neither decoded nor
+    /// encoded again: in the derive stage, the person ids, weights and replicate weights
+    /// are most of the bytes. The copied pages are those `source`'s writer encoded with
+    /// the same properties ([`Self::properties`]) from the same rows, so the file has the
+    /// bytes encoding them again would give (tested), and the same for a given `source`.
+    pub fn write_row_group(
+        &mut self,
+        computed: &RecordBatch,
+        source: &RowGroupSource,
+        group: usize,
+    ) -> Result<()> {
+        let target = self.path.clone();
+        let failed = |e: ParquetError| {
+            Error::internal(format!(
+                "writing {} (row group {group} of {}): {e}",
+                target.display(),
+                source.path.display()
+            ))
+        };
+        let rows = source.rows(group);
+        if computed.num_rows() != rows {
+            return Err(Error::internal(format!(
+                "writing {}: {} rows computed for row group {group} of {}, which has {rows}",
+                self.path.display(),
+                computed.num_rows(),
+                source.path.display()
+            )));
+        }
+        self.flush().map_err(failed)?;
+        let source_schema = source.schema();
+        let mut parts = Vec::with_capacity(self.schema.fields().len());
+        for field in self.schema.fields() {
+            let part = match computed.column_by_name(field.name()) {
+                Some(column) => Part::Encode(field.clone(), column.clone()),
+                None => match source_schema.index_of(field.name()) {
+                    Ok(at) => Part::Copy(at),
+                    Err(_) => {
+                        return Err(Error::internal(format!(
+                            "writing {}: column {} is neither computed nor in {}",
+                            self.path.display(),
+                            field.name(),
+                            source.path.display()
+                        )))
+                    }
+                },
+            };
+            parts.push(part);
+        }
+        let writers = self
+            .columns
+            .create_column_writers(self.file.flushed_row_groups().len())
+            .map_err(failed)?;
+        if writers.len() != parts.len() {
+            return Err(failed(ParquetError::General(format!(
+                "{} column writers for {} columns (a nested column?)",
+                writers.len(),
+                parts.len()
+            ))));
+        }
+        let encoded = writers
+            .into_par_iter()
+            .zip(parts.par_iter())
+            .map(|(mut writer, part)| match part {
+                Part::Encode(field, column) => {
+                    for leaf in compute_leaves(field, column)? {
+                        writer.write(&leaf)?;
+                    }
+                    writer.close().map(Some)
+                }
+                Part::Copy(_) => Ok(None),
+            })
+            .collect::<parquet::errors::Result<Vec<_>>>()
+            .map_err(failed)?;
+        let metadata = source.metadata.metadata();
+        let copied_from = source.own_handle()?;
+        let mut row_group = self.file.next_row_group().map_err(failed)?;
+        for (chunk, part) in encoded.into_iter().zip(&parts) {
+            match (chunk, part) {
+                (Some(chunk), _) => chunk.append_to_row_group(&mut row_group),
+                (None, Part::Copy(at)) => {
+                    let column = metadata.row_group(group).column(*at).clone();
+                    let close = ColumnCloseResult {
+                        bytes_written: column.compressed_size() as u64,
+                        rows_written: rows as u64,
+                        offset_index: metadata
+                            .offset_index()
+                            .and_then(|index| index.get(group)?.get(*at).cloned()),
+                        metadata: column,
+                        column_index: metadata
+                            .column_index()
+                            .and_then(|index| index.get(group)?.get(*at).cloned()),
+                        bloom_filter: None,
+                    };
+                    row_group.append_column(&copied_from, close)
+                }
+                (None, Part::Encode(..)) => unreachable!("every encoded column is closed"),
+            }
+            .map_err(failed)?;
+        }
+        row_group.close().map_err(failed)?;
+        self.rows += rows as u64;
+        Ok(())
+    }
+
     /// Closes the row group in progress (its columns' last pages encoded in parallel) and
     /// appends it to the file.
     fn flush(&mut self) -> parquet::errors::Result<()> {
@@ -257,6 +373,90 @@ impl ParquetSink {
     }
 }
 
+/// What [`ParquetSink::write_row_group`] does with a column.
+enum Part {
+    /// Encodes these values.
+    Encode(arrow::datatypes::FieldRef, arrow::array::ArrayRef),
+    /// Copies the source's column at this position.
+    Copy(usize),
+}
+
+/// A Parquet artefact read row group by row group, whose column chunks the next artefact
+/// can copy byte for byte ([`ParquetSink::write_row_group`]).
+pub struct RowGroupSource {
+    path: PathBuf,
+    metadata: ArrowReaderMetadata,
+}
+
+impl RowGroupSource {
+    /// Opens `path` (its metadata, with the page index a copy carries over).
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        // The page index and the full page encoding statistics: a copied column carries
+        // them over as they are.
+        let options = ArrowReaderOptions::new()
+            .with_page_index_policy(PageIndexPolicy::Optional)
+            .with_encoding_stats_as_mask(false);
+        let metadata =
+            ArrowReaderMetadata::load(&file, options).map_err(|e| unreadable(path, e))?;
+        Ok(RowGroupSource {
+            path: path.to_path_buf(),
+            metadata,
+        })
+    }
+
+    /// The artefact's Arrow schema.
+    pub fn schema(&self) -> SchemaRef {
+        self.metadata.schema().clone()
+    }
+
+    /// Its number of row groups.
+    pub fn row_groups(&self) -> usize {
+        self.metadata.metadata().num_row_groups()
+    }
+
+    /// A handle of its own on the file: handles cloned from one share the file offset, and
+    /// the reader and the writer of a stage read the file at once, on two threads.
+    fn own_handle(&self) -> Result<File> {
+        File::open(&self.path).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// The rows of row group `group`.
+    pub fn rows(&self, group: usize) -> usize {
+        self.metadata.metadata().row_group(group).num_rows() as usize
+    }
+
+    /// The columns named in `columns` (in the file's order; a name the file lacks is left
+    /// out) of row group `group`, as one batch.
+    pub fn read(&self, group: usize, columns: &[&str]) -> Result<RecordBatch> {
+        let path = &self.path;
+        let file = self.own_handle()?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone());
+        let roots: Vec<usize> = builder
+            .schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| columns.contains(&f.name().as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
+        let reader = builder
+            .with_projection(mask)
+            .with_row_groups(vec![group])
+            .with_batch_size(self.rows(group).max(1))
+            .build()
+            .map_err(|e| unreadable(path, e))?;
+        let schema = reader.schema();
+        let batches = reader
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        arrow::compute::concat_batches(&schema, &batches)
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))
+    }
+}
+
 /// Opens a Parquet artefact for reading batch by batch.
 pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -276,7 +476,20 @@ pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
 /// Opens a Parquet artefact for reading the named columns alone (in the file's order),
 /// batch by batch; a name the file lacks is left out (the caller reports it by name).
 pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
-    open(path, None, Some(columns))
+    open(path, None, Some(columns), &[])
+}
+
+/// [`read_row_group`] (the whole file: `None`) with the text columns named in
+/// `dictionaries` read as `Dictionary(Int32, Utf8)`: a dictionary-encoded column chunk
+/// keeps its dictionary, and only each row's key is decoded, for a reader that works out
+/// something once per code rather than once per record.
+pub fn read_with_dictionaries(
+    path: &Path,
+    row_group: Option<usize>,
+    columns: &[&str],
+    dictionaries: &[&str],
+) -> Result<ParquetRecordBatchReader> {
+    open(path, row_group, Some(columns), dictionaries)
 }
 
 /// The number of row groups of a Parquet artefact.
@@ -294,16 +507,38 @@ pub fn read_row_group(
     row_group: usize,
     columns: Option<&[&str]>,
 ) -> Result<ParquetRecordBatchReader> {
-    open(path, Some(row_group), columns)
+    open(path, Some(row_group), columns, &[])
 }
 
 fn open(
     path: &Path,
     row_group: Option<usize>,
     columns: Option<&[&str]>,
+    dictionaries: &[&str],
 ) -> Result<ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    ParquetRecordBatchReaderBuilder::try_new(file)
+    let mut options = ArrowReaderOptions::new();
+    if !dictionaries.is_empty() {
+        let metadata = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+            .map_err(|e| unreadable(path, e))?;
+        let fields: Vec<arrow::datatypes::Field> = metadata
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| {
+                let field = f.as_ref().clone();
+                if dictionaries.contains(&f.name().as_str()) && f.data_type() == &DataType::Utf8 {
+                    let dictionary =
+                        DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+                    field.with_data_type(dictionary)
+                } else {
+                    field
+                }
+            })
+            .collect();
+        options = options.with_schema(Arc::new(Schema::new(fields)));
+    }
+    ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
         .and_then(|mut b| {
             let rows = batch_rows_for(b.schema());
             if let Some(columns) = columns {
@@ -472,6 +707,63 @@ mod tests {
             sink == reference,
             "the sink's file differs from ArrowWriter's"
         );
+    }
+
+    #[test]
+    fn copied_columns_give_the_bytes_encoding_them_again_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        // The source: three row groups (50,000, 50,000, 20,000 rows).
+        let source_path = dir.path().join("source.parquet");
+        let mut source =
+            ParquetSink::with_row_groups(&source_path, schema(), 50_000, usize::MAX).unwrap();
+        source.write(&batch(0, 120_000)).unwrap();
+        source.finish().unwrap();
+        let source = RowGroupSource::open(&source_path).unwrap();
+        assert_eq!(source.row_groups(), 3);
+
+        // Row group by row group: the code and flag columns computed (read and encoded
+        // again), the ids, counts and floats copied.
+        let copied_path = dir.path().join("copied.parquet");
+        let mut copied =
+            ParquetSink::with_row_groups(&copied_path, schema(), 50_000, usize::MAX).unwrap();
+        let mut start = 0;
+        for group in 0..source.row_groups() {
+            let computed = source.read(group, &["flag", "code"]).unwrap();
+            let names: Vec<String> = computed
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            assert_eq!(names, ["code", "flag"], "the file's order");
+            assert_eq!(
+                computed,
+                batch(start, source.rows(group)).project(&[1, 4]).unwrap()
+            );
+            start += source.rows(group);
+            copied.write_row_group(&computed, &source, group).unwrap();
+        }
+        assert_eq!(copied.finish().unwrap(), 120_000);
+
+        let (encoded, _) = both(&[120_000], 50_000, usize::MAX);
+        assert!(
+            std::fs::read(&copied_path).unwrap() == encoded,
+            "copying columns gave other bytes than encoding them"
+        );
+    }
+
+    #[test]
+    fn a_computed_batch_must_have_the_rows_of_its_row_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let source_path = dir.path().join("source.parquet");
+        let mut source = ParquetSink::create(&source_path, schema()).unwrap();
+        source.write(&batch(0, 100)).unwrap();
+        source.finish().unwrap();
+        let source = RowGroupSource::open(&source_path).unwrap();
+        let mut sink = ParquetSink::create(&dir.path().join("t.parquet"), schema()).unwrap();
+        let short = batch(0, 99).project(&[1]).unwrap();
+        let error = sink.write_row_group(&short, &source, 0).unwrap_err();
+        assert!(error.to_string().contains("99 rows computed"), "{error}");
     }
 
     #[test]

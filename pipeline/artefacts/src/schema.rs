@@ -303,6 +303,19 @@ pub mod derived {
     pub const PSU: &str = "psu";
     /// The 1-based row of the record in the input file.
     pub const SOURCE_ROW: &str = "source_row";
+    /// The columns the derived record takes unchanged from the core record, under the
+    /// same name and type (with the replicate weights, [`super::replicates_in`]): the
+    /// derive stage copies them byte for byte
+    /// ([`crate::parquet_io::ParquetSink::write_row_group`]).
+    pub const PASSED_THROUGH: &[&str] = &[
+        PERSON_ID,
+        HOUSEHOLD_ID,
+        WEIGHT,
+        AGE,
+        STRATUM,
+        PSU,
+        SOURCE_ROW,
+    ];
 }
 
 /// Why a record is in or out of the stock tables (contract section 4, checked in this
@@ -500,4 +513,21 @@ pub fn estimates() -> SchemaRef {
         code(estimates::REASON, false),
         Field::new(estimates::PUBLISHED, Boolean, false),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passed_through_columns_are_the_same_field_in_the_core_and_derived_records() {
+        let (core, derived) = (core_record(), derived_record());
+        for name in derived::PASSED_THROUGH {
+            assert_eq!(
+                core.field_with_name(name).unwrap(),
+                derived.field_with_name(name).unwrap(),
+                "{name}"
+            );
+        }
+    }
 }

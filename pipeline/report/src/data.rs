@@ -150,64 +150,156 @@ fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>> + '_
     Ok(parquet_io::read(path)?.map(move |b| b.map_err(|e| bad(path, e))))
 }
 
-/// Adds a record to the tally of its code, allocating the code's name only the first time
-/// (millions of records, a handful of codes).
-fn tally_by(tallies: &mut BTreeMap<String, Tally>, code: &str, w: i128) {
-    match tallies.get_mut(code) {
-        Some(tally) => tally.add(w),
-        None => tallies.entry(code.to_string()).or_default().add(w),
+/// Reads the derived records: its row groups in parallel, their summaries added up
+/// (exact integer sums, so the order does not matter).
+pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
+    use rayon::prelude::*;
+    let row_groups = parquet_io::row_groups(path)?;
+    let parts: Vec<DerivedSummary> = (0..row_groups.max(1))
+        .into_par_iter()
+        .map(|group| read_derived_part(path, (row_groups > 0).then_some(group)))
+        .collect::<Result<_>>()?;
+    let mut s = DerivedSummary::empty();
+    for part in &parts {
+        s.add(part);
+    }
+    Ok(s)
+}
+
+impl DerivedSummary {
+    /// No record yet (the pyramid's groups all zero).
+    fn empty() -> DerivedSummary {
+        DerivedSummary {
+            pyramid: vec![[[0; 3]; 2]; pyramid_groups()],
+            ..Default::default()
+        }
+    }
+
+    /// Adds the records of `other` in.
+    fn add(&mut self, other: &DerivedSummary) {
+        let tally = |a: &mut Tally, b: &Tally| {
+            a.n += b.n;
+            a.w += b.w;
+        };
+        let tallies = |a: &mut BTreeMap<String, Tally>, b: &BTreeMap<String, Tally>| {
+            for (code, t) in b {
+                tally(a.entry(code.clone()).or_default(), t);
+            }
+        };
+        tally(&mut self.all, &other.all);
+        tallies(&mut self.scope, &other.scope);
+        tally(&mut self.population, &other.population);
+        tally(&mut self.age_not_stated, &other.age_not_stated);
+        tally(&mut self.wap, &other.wap);
+        tally(&mut self.wap_cbr_x, &other.wap_cbr_x);
+        tally(&mut self.wap_cct_x, &other.wap_cct_x);
+        tallies(&mut self.wap_by_sex, &other.wap_by_sex);
+        for (a, b) in self.pyramid.iter_mut().zip(&other.pyramid) {
+            for (a, b) in a.iter_mut().zip(b) {
+                for (a, b) in a.iter_mut().zip(b) {
+                    *a += b;
+                }
+            }
+        }
+        tally(&mut self.pyramid_other_sex, &other.pyramid_other_sex);
     }
 }
 
-/// The columns of a Parquet artefact that a summary reads (the others are not decoded).
-fn batches_of<'a>(
-    path: &'a Path,
-    columns: &[&str],
-) -> Result<impl Iterator<Item = Result<RecordBatch>> + 'a> {
-    Ok(parquet_io::read_columns(path, columns)?.map(move |b| b.map_err(|e| bad(path, e))))
+/// A code column read as a dictionary: each row's key, and what the report asks of each
+/// code, worked out once per code (a batch has millions of rows, a handful of codes).
+struct Codes<'a, T> {
+    keys: &'a [i32],
+    facts: Vec<T>,
+    values: Vec<&'a str>,
 }
 
-/// Reads the derived records.
-pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
-    let mut s = DerivedSummary {
-        pyramid: vec![[[0; 3]; 2]; pyramid_groups()],
-        ..Default::default()
-    };
-    let weight_type = schema::WEIGHT_TYPE;
-    let columns = [
-        derived::WEIGHT,
-        derived::AGE,
-        derived::SEX,
-        derived::SCOPE,
-        derived::CBR,
-        derived::CCT,
-    ];
-    for batch in batches_of(path, &columns)? {
-        let batch = batch?;
-        let weight = column(path, &batch, derived::WEIGHT, &weight_type)?;
+impl<'a, T> Codes<'a, T> {
+    fn of(
+        path: &Path,
+        batch: &'a RecordBatch,
+        name: &str,
+        fact: impl Fn(&str) -> T,
+    ) -> Result<Codes<'a, T>> {
+        let column = batch
+            .column_by_name(name)
+            .ok_or_else(|| bad(path, format!("no column {name}")))?;
+        let dictionary = column
+            .as_dictionary_opt::<Int32Type>()
+            .filter(|d| d.null_count() == 0)
+            .ok_or_else(|| bad(path, format!("column {name}: not a dictionary of codes")))?;
+        let values: Vec<&str> = dictionary
+            .values()
+            .as_string_opt::<i32>()
+            .ok_or_else(|| bad(path, format!("column {name}: codes are not text")))?
+            .iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        Ok(Codes {
+            keys: dictionary.keys().values(),
+            facts: values.iter().map(|v| fact(v)).collect(),
+            values,
+        })
+    }
+
+    /// The fact of row `i`'s code.
+    fn at(&self, i: usize) -> &T {
+        &self.facts[self.keys[i] as usize]
+    }
+
+    /// The key of row `i`'s code.
+    fn key(&self, i: usize) -> usize {
+        self.keys[i] as usize
+    }
+}
+
+/// What a record's scope means to the report.
+#[derive(Clone, Copy)]
+struct ScopeFacts {
+    in_population: bool,
+    in_scope: bool,
+}
+
+/// The summary of one row group of the derived records (all of them: `None`).
+fn read_derived_part(path: &Path, row_group: Option<usize>) -> Result<DerivedSummary> {
+    let mut s = DerivedSummary::empty();
+    let codes = [derived::SEX, derived::SCOPE, derived::CBR, derived::CCT];
+    let columns: Vec<&str> = [derived::WEIGHT, derived::AGE]
+        .into_iter()
+        .chain(codes)
+        .collect();
+    let reader = parquet_io::read_with_dictionaries(path, row_group, &columns, &codes)?;
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(path, e))?;
+        let weight = column(path, &batch, derived::WEIGHT, &schema::WEIGHT_TYPE)?;
         let weight = weight.as_primitive::<Decimal128Type>();
         let age = column(path, &batch, derived::AGE, &DataType::Int32)?;
         let age = age.as_primitive::<Int32Type>();
-        let text = |name| column(path, &batch, name, &DataType::Utf8);
-        let (sex, scope, cbr, cct) = (
-            text(derived::SEX)?,
-            text(derived::SCOPE)?,
-            text(derived::CBR)?,
-            text(derived::CCT)?,
-        );
-        let (sex, scope, cbr, cct) = (
-            sex.as_string::<i32>(),
-            scope.as_string::<i32>(),
-            cbr.as_string::<i32>(),
-            cct.as_string::<i32>(),
-        );
+        let scope = Codes::of(path, &batch, derived::SCOPE, |code| ScopeFacts {
+            in_population: code != "NON_RESIDENT" && code != "ZERO_WEIGHT",
+            in_scope: code == "IN_SCOPE",
+        })?;
+        // The pyramid's side: 0 = SEX_M, 1 = SEX_F, none for other sexes.
+        let sex = Codes::of(path, &batch, derived::SEX, |code| match code {
+            "SEX_M" => Some(0),
+            "SEX_F" => Some(1),
+            _ => None,
+        })?;
+        // The pyramid's stack, and whether not stated.
+        let cbr = Codes::of(path, &batch, derived::CBR, |code| match code {
+            "CBR_BIR_NATIVE" => (0, false),
+            "CBR_BIR_FOREIGN" => (1, false),
+            "CBR_BIR_X" => (2, true),
+            _ => (2, false),
+        })?;
+        let cct_x = Codes::of(path, &batch, derived::CCT, |code| code == "CCT_CIT_X")?;
+        let mut by_scope = vec![Tally::default(); scope.values.len()];
+        let mut wap_by_sex = vec![Tally::default(); sex.values.len()];
         for i in 0..batch.num_rows() {
             let w = weight.value(i);
             s.all.add(w);
-            let sc = scope.value(i);
-            tally_by(&mut s.scope, sc, w);
-            let in_population = sc != "NON_RESIDENT" && sc != "ZERO_WEIGHT";
-            if !in_population {
+            by_scope[scope.key(i)].add(w);
+            let facts = scope.at(i);
+            if !facts.in_population {
                 continue;
             }
             s.population.add(w);
@@ -215,31 +307,32 @@ pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
                 s.age_not_stated.add(w);
                 continue;
             }
-            if sc == "IN_SCOPE" {
+            let (stack, cbr_x) = *cbr.at(i);
+            if facts.in_scope {
                 s.wap.add(w);
-                if cbr.value(i) == "CBR_BIR_X" {
+                if cbr_x {
                     s.wap_cbr_x.add(w);
                 }
-                if cct.value(i) == "CCT_CIT_X" {
+                if *cct_x.at(i) {
                     s.wap_cct_x.add(w);
                 }
-                tally_by(&mut s.wap_by_sex, sex.value(i), w);
+                wap_by_sex[sex.key(i)].add(w);
             }
-            let side = match sex.value(i) {
-                "SEX_M" => 0,
-                "SEX_F" => 1,
-                _ => {
-                    s.pyramid_other_sex.add(w);
-                    continue;
-                }
-            };
-            let stack = match cbr.value(i) {
-                "CBR_BIR_NATIVE" => 0,
-                "CBR_BIR_FOREIGN" => 1,
-                _ => 2,
-            };
-            s.pyramid[pyramid_group(age.value(i))][side][stack] += w;
+            match *sex.at(i) {
+                Some(side) => s.pyramid[pyramid_group(age.value(i))][side][stack] += w,
+                None => s.pyramid_other_sex.add(w),
+            }
         }
+        // A dictionary may list a code no row has: only codes with records are tallied.
+        let tallied = |into: &mut BTreeMap<String, Tally>, codes: &[&str], tallies: &[Tally]| {
+            for (code, t) in codes.iter().zip(tallies).filter(|(_, t)| t.n > 0) {
+                let total = into.entry(code.to_string()).or_default();
+                total.n += t.n;
+                total.w += t.w;
+            }
+        };
+        tallied(&mut s.scope, &scope.values, &by_scope);
+        tallied(&mut s.wap_by_sex, &sex.values, &wap_by_sex);
     }
     Ok(s)
 }
@@ -291,28 +384,41 @@ fn read_core_part(path: &Path, row_group: Option<usize>) -> Result<CoreSummary> 
     let read: Vec<&str> = std::iter::once(schema::core::WEIGHT)
         .chain(index.keys().map(String::as_str))
         .collect();
-    let reader = match row_group {
-        Some(group) => parquet_io::read_row_group(path, group, Some(&read))?,
-        None => parquet_io::read_columns(path, &read)?,
-    };
+    // Text columns as dictionaries: only their keys are decoded, not their text (not the
+    // per-person ones, which the artefact holds without a dictionary).
+    let texts: Vec<&str> = file_schema
+        .fields()
+        .iter()
+        .filter(|f| f.data_type() == &DataType::Utf8)
+        .map(|f| f.name().as_str())
+        .filter(|name| !parquet_io::PER_PERSON_COLUMNS.contains(name))
+        .collect();
+    let reader = parquet_io::read_with_dictionaries(path, row_group, &read, &texts)?;
     for batch in reader {
         let batch = batch.map_err(|e| bad(path, e))?;
         let weight = column(path, &batch, schema::core::WEIGHT, &schema::WEIGHT_TYPE)?;
-        let weight = weight.as_primitive::<Decimal128Type>();
-        for i in 0..batch.num_rows() {
-            s.all.add(weight.value(i));
-        }
+        let weights = weight.as_primitive::<Decimal128Type>().values();
+        let batch_total: i128 = weights.iter().sum();
+        s.all.n += weights.len() as u64;
+        s.all.w += batch_total;
         for (name, &k) in &index {
             let Some(col) = batch.column_by_name(name) else {
                 continue;
             };
-            if col.null_count() == 0 {
+            let Some(nulls) = col.logical_nulls().filter(|n| n.null_count() > 0) else {
                 continue;
-            }
-            for i in 0..batch.num_rows() {
-                if col.is_null(i) {
-                    s.columns[k].nulls.add(weight.value(i));
+            };
+            // Whichever is fewer is summed: the nulls' weights, or the others' (the
+            // extension columns of a survey that does not ask them are all null).
+            let tally = &mut s.columns[k].nulls;
+            if nulls.null_count() * 2 <= weights.len() {
+                for i in (0..weights.len()).filter(|&i| nulls.is_null(i)) {
+                    tally.add(weights[i]);
                 }
+            } else {
+                let valid: i128 = nulls.valid_indices().map(|i| weights[i]).sum();
+                tally.n += nulls.null_count() as u64;
+                tally.w += batch_total - valid;
             }
         }
     }
