@@ -278,20 +278,38 @@ pub fn run_all(config_path: &Path, out: &Path, options: RunOptions) -> Result<()
     let staging = RunDir::new(dir.staging(std::process::id()));
     fs::create_dir_all(staging.root()).map_err(|e| Error::io(staging.root(), e))?;
     let mut job = job;
-    for stage in Stage::ALL {
-        match run_stage(stage, &mut job, &staging, dir.root()) {
-            Ok(record) => manifest.stages.push(record),
-            Err(e) => {
-                manifest.seconds = started.elapsed().as_secs_f64();
-                return Err(fail(&dir, &staging, &job.config, manifest, e).into());
+    // The report's passes over the records start once derive has written them, on a
+    // thread beside the tabulation and publication (which leave a core part idle).
+    let records = std::thread::scope(|scope| {
+        let mut records = None;
+        for stage in Stage::ALL {
+            match run_stage(stage, &mut job, &staging, dir.root()) {
+                Ok(record) => manifest.stages.push(record),
+                Err(e) => {
+                    manifest.seconds = started.elapsed().as_secs_f64();
+                    return Err(fail(&dir, &staging, &job.config, manifest.clone(), e));
+                }
+            }
+            if stage == Stage::Derive {
+                let staging = &staging;
+                records = Some(scope.spawn(move || migstat_report::summarise_records(staging)));
             }
         }
-    }
+        Ok(records.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|_| Err(Error::internal("the report's summaries panicked")))
+        }))
+    })?;
     manifest.status = "ok".into();
     manifest.seconds = started.elapsed().as_secs_f64();
     // The quality report is the last artefact: built from the staged outputs and the
     // manifest so far, it moves into DIR with everything else.
-    migstat_report::write_report(&staging, &job.config, &manifest)?;
+    let records = match records {
+        Some(records) => records?,
+        None => migstat_report::summarise_records(&staging)?,
+    };
+    migstat_report::write_report_from(&staging, &job.config, &manifest, records)?;
     commit(&staging, &dir)?;
     manifest.write(&dir.manifest())?;
     log::note(

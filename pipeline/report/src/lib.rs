@@ -98,17 +98,19 @@ pub fn write_report_for_dir(dir: &Path, config_path: &Path) -> Result<PathBuf> {
     write_report(&run, &config, &manifest)
 }
 
-/// The report page as text, without writing it.
-pub fn render_report(
-    run: &RunDir,
-    config: &Config,
-    manifest: &Manifest,
-    options: &ReportOptions,
-) -> Result<String> {
-    let rejects = exists(&run.rejects())
-        .then(|| data::read_rejects(&run.rejects(), options.rejects_shown))
-        .transpose()?;
-    // The two passes over millions of records, side by side.
+/// The report's summaries of the core and derived records: the two passes over millions
+/// of records, all the report needs from them. A run starts them as soon as the derive
+/// stage has written its records, beside the tabulation (which leaves a core part idle),
+/// and hands them to [`write_report_from`].
+#[derive(Debug, Clone, Default)]
+pub struct RecordSummaries {
+    derived: Option<DerivedSummary>,
+    core: Option<CoreSummary>,
+}
+
+/// Reads the summaries of the records present in `run`.
+pub fn summarise_records(run: &RunDir) -> Result<RecordSummaries> {
+    // The two passes side by side.
     let (derived, core) = rayon::join(
         || {
             exists(&run.derived_records())
@@ -121,7 +123,46 @@ pub fn render_report(
                 .transpose()
         },
     );
-    let (derived, core) = (derived?, core?);
+    Ok(RecordSummaries {
+        derived: derived?,
+        core: core?,
+    })
+}
+
+/// [`write_report`] with the records' summaries already read ([`summarise_records`]).
+pub fn write_report_from(
+    run: &RunDir,
+    config: &Config,
+    manifest: &Manifest,
+    records: RecordSummaries,
+) -> Result<PathBuf> {
+    let page = render_with(run, config, manifest, &ReportOptions::default(), records)?;
+    let path = run.root().join(REPORT_FILE);
+    atomic::write_file(&path, page.as_bytes())?;
+    Ok(path)
+}
+
+/// The report page as text, without writing it.
+pub fn render_report(
+    run: &RunDir,
+    config: &Config,
+    manifest: &Manifest,
+    options: &ReportOptions,
+) -> Result<String> {
+    render_with(run, config, manifest, options, summarise_records(run)?)
+}
+
+fn render_with(
+    run: &RunDir,
+    config: &Config,
+    manifest: &Manifest,
+    options: &ReportOptions,
+    records: RecordSummaries,
+) -> Result<String> {
+    let rejects = exists(&run.rejects())
+        .then(|| data::read_rejects(&run.rejects(), options.rejects_shown))
+        .transpose()?;
+    let RecordSummaries { derived, core } = records;
     let cells = exists(&run.estimates())
         .then(|| data::read_estimates(&run.estimates()))
         .transpose()?;
