@@ -86,6 +86,23 @@ pub(crate) fn parse(text: &str, scale: u32) -> Result<Parsed, DecimalError> {
     })
 }
 
+/// A typed decimal (a Parquet column's) `value * 10^-scale`, with `scale <= to`, in units
+/// of `10^-to`: exact, so what [`parse`] gives for its text.
+pub(crate) fn rescale(value: i128, scale: u32, to: u32) -> Result<Parsed, DecimalError> {
+    debug_assert!(scale <= to, "rescaling down would round");
+    let scaled = 10i128
+        .checked_pow(to - scale)
+        .and_then(|factor| value.checked_mul(factor))
+        .ok_or(DecimalError::TooLarge)?;
+    if scaled.unsigned_abs() >= 10u128.pow(PRECISION as u32) {
+        return Err(DecimalError::TooLarge);
+    }
+    Ok(Parsed {
+        negative: value < 0,
+        scaled,
+    })
+}
+
 /// `digits / 10^drop`, rounded half to even.
 fn round_half_even(digits: &[u8], drop: u64) -> Result<i128, DecimalError> {
     let keep = digits.len() as i64 - drop.min(i64::MAX as u64) as i64;
@@ -132,6 +149,21 @@ fn parse_exponent(text: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_decimal_rescales_to_what_its_text_parses_to() {
+        for (value, scale, text) in [
+            (12050, 2, "120.50"),
+            (-1, 2, "-0.01"),
+            (0, 0, "0"),
+            (7, 9, "0.000000007"),
+            (i128::from(i64::MAX), 2, "92233720368547758.07"),
+        ] {
+            assert_eq!(rescale(value, scale, 9), parse(text, 9), "{text}");
+        }
+        assert_eq!(rescale(10i128.pow(37), 0, 9), Err(DecimalError::TooLarge));
+        assert_eq!(rescale(i128::MAX, 0, 9), Err(DecimalError::TooLarge));
+    }
 
     fn scaled9(text: &str) -> Result<i128, DecimalError> {
         parse(text, 9).map(|p| p.scaled)

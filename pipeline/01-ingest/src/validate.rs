@@ -11,10 +11,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Decimal128Array, Float64Array, Int32Array, Int64Array, RecordBatch,
-    StringArray,
+    Array, ArrayRef, AsArray, BooleanArray, Decimal128Array, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray,
 };
-use arrow::datatypes::SchemaRef;
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Decimal128Type, Int64Type, SchemaRef};
 use migstat_artefacts::config::{Design, VarianceMethod};
 use migstat_artefacts::rejects::Reject;
 use migstat_artefacts::schema::{self, WEIGHT_SCALE};
@@ -70,9 +71,18 @@ fn exact_weight(
     what: impl Fn() -> String,
     rules: &WeightRules,
 ) -> Result<i128, Problem> {
+    weight_of(v.map(|v| decimal::parse(v, WEIGHT_SCALE)), what, rules)
+}
+
+/// The rules of an exact weight on its value read as a decimal (from text, or from a
+/// typed column: [`decimal::rescale`]); `None`: not stated.
+fn weight_of(
+    value: Option<Result<decimal::Parsed, DecimalError>>,
+    what: impl Fn() -> String,
+    rules: &WeightRules,
+) -> Result<i128, Problem> {
     let sentence = || format!("{} must be a decimal number >= 0", what());
-    let v = v.ok_or_else(|| problem(rules.missing, sentence()))?;
-    match decimal::parse(v, WEIGHT_SCALE) {
+    match value.ok_or_else(|| problem(rules.missing, sentence()))? {
         Ok(p) if p.negative => Err(problem(rules.negative, sentence())),
         Ok(p) => Ok(p.scaled),
         Err(DecimalError::NotANumber) => Err(problem(rules.not_a_number, sentence())),
@@ -86,27 +96,34 @@ fn exact_weight(
     }
 }
 
+const WEIGHT_RULES: WeightRules = WeightRules {
+    missing: rules::WEIGHT_MISSING,
+    not_a_number: rules::WEIGHT_NOT_A_NUMBER,
+    negative: rules::WEIGHT_NEGATIVE,
+    too_large: rules::WEIGHT_TOO_LARGE,
+};
+
+const REPLICATE_WEIGHT_RULES: WeightRules = WeightRules {
+    missing: rules::REPLICATE_WEIGHT_MISSING,
+    not_a_number: rules::REPLICATE_WEIGHT_NOT_A_NUMBER,
+    negative: rules::REPLICATE_WEIGHT_NEGATIVE,
+    too_large: rules::REPLICATE_WEIGHT_TOO_LARGE,
+};
+
+/// What a replicate weight is called in its problems.
+fn replicate_what(column: &str, k: usize) -> String {
+    format!("{column} (replicate weight {k})")
+}
+
 /// `weight`: required exact decimal >= 0, in units of 10^-9.
 pub(crate) fn weight(v: Option<&str>) -> Result<i128, Problem> {
-    const RULES: WeightRules = WeightRules {
-        missing: rules::WEIGHT_MISSING,
-        not_a_number: rules::WEIGHT_NOT_A_NUMBER,
-        negative: rules::WEIGHT_NEGATIVE,
-        too_large: rules::WEIGHT_TOO_LARGE,
-    };
-    exact_weight(v, || schema::core::WEIGHT.to_string(), &RULES)
+    exact_weight(v, || schema::core::WEIGHT.to_string(), &WEIGHT_RULES)
 }
 
 /// Replicate weight `k`, read from input column `column`: the same rules as `weight`,
 /// under their own ids.
 pub(crate) fn replicate_weight(v: Option<&str>, column: &str, k: usize) -> Result<i128, Problem> {
-    const RULES: WeightRules = WeightRules {
-        missing: rules::REPLICATE_WEIGHT_MISSING,
-        not_a_number: rules::REPLICATE_WEIGHT_NOT_A_NUMBER,
-        negative: rules::REPLICATE_WEIGHT_NEGATIVE,
-        too_large: rules::REPLICATE_WEIGHT_TOO_LARGE,
-    };
-    exact_weight(v, || format!("{column} (replicate weight {k})"), &RULES)
+    exact_weight(v, || replicate_what(column, k), &REPLICATE_WEIGHT_RULES)
 }
 
 /// `stratum`, `psu`: free text, or not stated; when `required` (method `taylor`) and the
@@ -150,10 +167,18 @@ pub(crate) fn age(v: Option<&str>) -> Result<Option<i32>, Problem> {
     let sentence = || format!("age must be a whole number of years from 0 to {MAX_AGE}, or empty");
     let Some(v) = v else { return Ok(None) };
     let n = integer(v).ok_or_else(|| problem(rules::AGE_NOT_AN_INTEGER, sentence()))?;
+    age_of(n).map(Some)
+}
+
+/// The range of `age` on a whole number (from text, or a typed column).
+fn age_of(n: i64) -> Result<i32, Problem> {
     if (0..=i64::from(MAX_AGE)).contains(&n) {
-        Ok(Some(n as i32))
+        Ok(n as i32)
     } else {
-        Err(problem(rules::AGE_RANGE, sentence()))
+        Err(problem(
+            rules::AGE_RANGE,
+            format!("age must be a whole number of years from 0 to {MAX_AGE}, or empty"),
+        ))
     }
 }
 
@@ -223,19 +248,13 @@ pub(crate) fn code<'v>(
 
 /// `year_of_arrival`: a year from 1900 to the reference year, or not stated.
 pub(crate) fn year_of_arrival(v: Option<&str>, ref_year: i32) -> Result<Option<i32>, Problem> {
-    let sentence = || {
-        format!(
-            "year_of_arrival must be a year from {FIRST_YEAR_OF_ARRIVAL} to {ref_year} \
-         (the reference year), or empty"
-        )
-    };
-    let Some(v) = v else { return Ok(None) };
-    let n = integer(v).ok_or_else(|| problem(rules::YEAR_OF_ARRIVAL_NOT_AN_INTEGER, sentence()))?;
-    if (i64::from(FIRST_YEAR_OF_ARRIVAL)..=i64::from(ref_year)).contains(&n) {
-        Ok(Some(n as i32))
-    } else {
-        Err(problem(rules::YEAR_OF_ARRIVAL_RANGE, sentence()))
-    }
+    year(
+        v,
+        schema::core::YEAR_OF_ARRIVAL,
+        rules::YEAR_OF_ARRIVAL_NOT_AN_INTEGER,
+        rules::YEAR_OF_ARRIVAL_RANGE,
+        ref_year,
+    )
 }
 
 /// A year with the `year_of_arrival` rule under other rule ids (`year_of_return`): from
@@ -247,19 +266,25 @@ pub(crate) fn year(
     range: &'static str,
     ref_year: i32,
 ) -> Result<Option<i32>, Problem> {
-    let sentence = || {
-        format!(
-            "{column} must be a year from {FIRST_YEAR_OF_ARRIVAL} to {ref_year} (the reference \
-         year), or empty"
-        )
-    };
     let Some(v) = v else { return Ok(None) };
-    let n = integer(v).ok_or_else(|| problem(not_an_integer, sentence()))?;
+    let n = integer(v).ok_or_else(|| problem(not_an_integer, year_sentence(column, ref_year)))?;
+    year_of(n, column, range, ref_year).map(Some)
+}
+
+/// The range of a year on a whole number (from text, or a typed column).
+fn year_of(n: i64, column: &str, range: &'static str, ref_year: i32) -> Result<i32, Problem> {
     if (i64::from(FIRST_YEAR_OF_ARRIVAL)..=i64::from(ref_year)).contains(&n) {
-        Ok(Some(n as i32))
+        Ok(n as i32)
     } else {
-        Err(problem(range, sentence()))
+        Err(problem(range, year_sentence(column, ref_year)))
     }
+}
+
+fn year_sentence(column: &str, ref_year: i32) -> String {
+    format!(
+        "{column} must be a year from {FIRST_YEAR_OF_ARRIVAL} to {ref_year} (the reference \
+         year), or empty"
+    )
 }
 
 /// A whole number from 0 to `max`, or not stated (`years_of_residence`).
@@ -273,10 +298,18 @@ pub(crate) fn whole_number(
     let sentence = || format!("{column} must be a whole number from 0 to {max}, or empty");
     let Some(v) = v else { return Ok(None) };
     let n = integer(v).ok_or_else(|| problem(not_an_integer, sentence()))?;
+    whole_number_of(n, column, range, max).map(Some)
+}
+
+/// The range of a whole number (from text, or a typed column).
+fn whole_number_of(n: i64, column: &str, range: &'static str, max: i32) -> Result<i32, Problem> {
     if (0..=i64::from(max)).contains(&n) {
-        Ok(Some(n as i32))
+        Ok(n as i32)
     } else {
-        Err(problem(range, sentence()))
+        Err(problem(
+            range,
+            format!("{column} must be a whole number from 0 to {max}, or empty"),
+        ))
     }
 }
 
@@ -391,6 +424,15 @@ impl<'a> Validator<'a> {
         };
         for (col, column) in COLUMNS.iter().enumerate() {
             let name = self.names[col].as_str();
+            if let Some(typed) = raw.typed(col) {
+                let array =
+                    self.typed_column(col, Some(column.check), typed, &raw, &mut rejects)?;
+                if let Check::Weight = column.check {
+                    weights = array.as_primitive::<Decimal128Type>().values().to_vec();
+                }
+                arrays.push(array);
+                continue;
+            }
             let array: ArrayRef = match column.check {
                 Check::PersonId => {
                     text_array(&raw, col, self.column(col, &raw, &mut rejects, person_id))
@@ -479,6 +521,10 @@ impl<'a> Validator<'a> {
         let rows: Vec<i64> = raw.rows.iter().map(|&r| r as i64).collect();
         arrays.push(Arc::new(Int64Array::from(rows)));
         for col in columns::N..self.names.len() {
+            if let Some(typed) = raw.typed(col) {
+                arrays.push(self.typed_column(col, None, typed, &raw, &mut rejects)?);
+                continue;
+            }
             let (name, k) = (self.names[col].as_str(), col - columns::N + 1);
             let values = self.column(col, &raw, &mut rejects, |v| replicate_weight(v, name, k));
             arrays.push(decimals(values));
@@ -490,6 +536,108 @@ impl<'a> Validator<'a> {
             batch,
             lines: raw.lines,
             rejects,
+        })
+    }
+
+    /// Column `col` of `raw` that arrived typed ([`takes_typed`]; `check` is `None` for a
+    /// replicate weight): the rules its text would get, on its values, without writing
+    /// and parsing that text (a Boolean is a `Y`/`N` flag, an integer a whole number, a
+    /// decimal an exact weight). A reject shows the value as its text.
+    fn typed_column(
+        &self,
+        col: usize,
+        check: Option<Check>,
+        array: &ArrayRef,
+        raw: &RawBatch,
+        rejects: &mut Vec<Reject>,
+    ) -> Result<ArrayRef> {
+        let name = self.names[col].as_str();
+        let mut reject = |i: usize, value: String, p: Problem| {
+            rejects.push(Reject {
+                file: self.file.to_string(),
+                row: Some(raw.rows[i]),
+                line: raw.lines[i],
+                column: name.to_string(),
+                value,
+                rule: p.rule,
+                message: p.message,
+            })
+        };
+        let whole = |n: i64| -> Option<Result<i32, Problem>> {
+            Some(match check? {
+                Check::Age => age_of(n),
+                Check::YearOfArrival => year_of(
+                    n,
+                    schema::core::YEAR_OF_ARRIVAL,
+                    rules::YEAR_OF_ARRIVAL_RANGE,
+                    self.ref_year,
+                ),
+                Check::Year { range, .. } => year_of(n, name, range, self.ref_year),
+                Check::Integer { range, max, .. } => whole_number_of(n, name, range, max),
+                _ => return None,
+            })
+        };
+        Ok(match check {
+            Some(Check::Flag { .. }) => Arc::new(array.as_boolean().clone()),
+            Some(Check::UsualResident) => Arc::new(BooleanArray::from_iter(
+                array.as_boolean().iter().map(|v| Some(v.unwrap_or(true))),
+            )),
+            Some(
+                Check::Age | Check::YearOfArrival | Check::Year { .. } | Check::Integer { .. },
+            ) => {
+                let ints = cast(array, &DataType::Int64)?;
+                let values: Vec<Option<i32>> = ints
+                    .as_primitive::<Int64Type>()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let n = v?;
+                        Some(whole(n)?.unwrap_or_else(|p| {
+                            reject(i, n.to_string(), p);
+                            0
+                        }))
+                    })
+                    .collect();
+                Arc::new(Int32Array::from(values))
+            }
+            Some(Check::Weight) | None => {
+                let (what, rules): (String, &WeightRules) = match check {
+                    Some(_) => (schema::core::WEIGHT.to_string(), &WEIGHT_RULES),
+                    None => (
+                        replicate_what(name, col - columns::N + 1),
+                        &REPLICATE_WEIGHT_RULES,
+                    ),
+                };
+                let decimals = match array.data_type() {
+                    DataType::Decimal128(..) => array.clone(),
+                    _ => cast(array, &DataType::Decimal128(38, 0))?,
+                };
+                let decimals = decimals.as_primitive::<Decimal128Type>();
+                let scale = decimals.scale().max(0) as u32;
+                let values: Vec<i128> = (0..decimals.len())
+                    .map(|i| {
+                        let value = decimals
+                            .is_valid(i)
+                            .then(|| decimal::rescale(decimals.value(i), scale, WEIGHT_SCALE));
+                        weight_of(value, || what.clone(), rules).unwrap_or_else(|p| {
+                            let text = if decimals.is_valid(i) {
+                                decimals.value_as_string(i)
+                            } else {
+                                String::new()
+                            };
+                            reject(i, text, p);
+                            0
+                        })
+                    })
+                    .collect();
+                Arc::new(Decimal128Array::from(values).with_data_type(schema::WEIGHT_TYPE))
+            }
+            Some(other) => {
+                return Err(migstat_artefacts::Error::internal(format!(
+                    "column {name} arrived typed ({}) for a check that reads text: {other:?}",
+                    array.data_type()
+                )))
+            }
         })
     }
 
@@ -530,6 +678,28 @@ impl<'a> Validator<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether a column of `data_type` with `check` (`None`: a replicate weight) is checked
+/// on its values rather than on its text ([`Validator::typed_column`]): Booleans as flags,
+/// integers as whole numbers, integers and decimals of at most 9 decimals as weights.
+/// Anything else (floats, text, larger scales) is turned into text and checked as text.
+pub(crate) fn takes_typed(check: Option<Check>, data_type: &DataType) -> bool {
+    use DataType::*;
+    let integer = matches!(
+        data_type,
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32
+    );
+    match check {
+        Some(Check::Flag { .. } | Check::UsualResident) => data_type == &Boolean,
+        Some(Check::Age | Check::YearOfArrival | Check::Year { .. } | Check::Integer { .. }) => {
+            integer
+        }
+        Some(Check::Weight) | None => {
+            integer || matches!(data_type, Decimal128(_, s) if (0..=WEIGHT_SCALE as i8).contains(s))
+        }
+        Some(_) => false,
     }
 }
 
@@ -927,6 +1097,7 @@ mod tests {
             rows: (1..=values.len() as u64).collect(),
             lines: vec![None; values.len()],
             rejects: vec![],
+            typed: vec![],
         }
     }
 

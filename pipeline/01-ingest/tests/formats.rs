@@ -172,6 +172,65 @@ fn parquet_values_break_the_same_rules_with_rows_but_no_lines() {
 }
 
 #[test]
+fn typed_values_are_checked_on_their_values_with_the_rules_their_text_would_get() {
+    // Decimal and integer weights, Int32 ages and years: checked without their text,
+    // rejected under the same rules, the value shown as its text.
+    let weight = Decimal128Array::from(vec![12050, -250, 15000])
+        .with_precision_and_scale(18, 2)
+        .unwrap();
+    let columns = replace(typed_columns(), "weight", Arc::new(weight));
+    let columns = replace(
+        columns,
+        "age",
+        Arc::new(arrow::array::Int32Array::from(vec![
+            Some(-1),
+            Some(29),
+            None,
+        ])),
+    );
+    let columns = replace(
+        columns,
+        "year_of_arrival",
+        Arc::new(arrow::array::Int32Array::from(vec![
+            None,
+            Some(1850),
+            Some(2025),
+        ])),
+    );
+    let rejects = Case::new("core.parquet", parquet(columns)).rejects();
+    let got: Vec<_> = rejects.iter().map(summary).collect();
+    assert_eq!(
+        got,
+        [
+            ("age.range", Some(1), "age", "-1"),
+            ("weight.negative", Some(2), "weight", "-2.50"),
+            ("year_of_arrival.range", Some(2), "year_of_arrival", "1850"),
+            ("year_of_arrival.range", Some(3), "year_of_arrival", "2025"),
+        ]
+    );
+    assert!(
+        rejects[2]
+            .message
+            .contains("from 1900 to 2024 (the reference year)"),
+        "{}",
+        rejects[2].message
+    );
+
+    // Whole-number weights in an integer column are the same records as their text.
+    let from_csv = Case::new("core.csv", valid_csv()).records();
+    let whole = |w: [i64; 3]| -> ArrayRef { Arc::new(Int64Array::from(w.to_vec())) };
+    let csv = valid_csv()
+        .replace("120.50,", "120,")
+        .replace("85.25,", "85,");
+    let typed = replace(typed_columns(), "weight", whole([120, 85, 150]));
+    assert_eq!(
+        Case::new("core.parquet", parquet(typed)).records(),
+        Case::new("core.csv", csv.as_str()).records()
+    );
+    assert_ne!(Case::new("core.csv", csv.as_str()).records(), from_csv);
+}
+
+#[test]
 fn parquet_columns_are_checked_like_csv_headers() {
     let mut columns = typed_columns();
     columns.retain(|(n, _)| !["weight", "lfs_status", "worked"].contains(n));

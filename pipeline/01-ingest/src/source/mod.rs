@@ -51,12 +51,21 @@ pub(crate) struct RawBatch {
     pub lines: Vec<Option<u64>>,
     /// Records that could not be read, in file order; they are not in the columns.
     pub rejects: Vec<Reject>,
+    /// Columns kept in their own type (Parquet), checked on their values
+    /// ([`crate::validate::takes_typed`]): where one is `Some`, `columns` has `None`.
+    /// Empty or shorter than `columns`: none.
+    pub typed: Vec<Option<arrow::array::ArrayRef>>,
 }
 
 impl RawBatch {
     /// The number of readable records.
     pub fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// Column `col` if it arrived typed.
+    pub fn typed(&self, col: usize) -> Option<&arrow::array::ArrayRef> {
+        self.typed.get(col).and_then(Option::as_ref)
     }
 
     /// The value of column `col` in record `i`, as read.
