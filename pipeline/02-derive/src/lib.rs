@@ -81,7 +81,7 @@ use migstat_artefacts::parquet_io::{self, ParquetSink, RowGroupSource};
 use migstat_artefacts::schema::{self, Scope};
 use migstat_artefacts::Result;
 
-pub use record::{computed_schema, derive_batch, derive_computed};
+pub use record::{derive_batch, derive_computed};
 
 /// What the derivation depends on besides the records: the survey's country and
 /// reference year, and the parameters of the 2018 ICLS concepts.

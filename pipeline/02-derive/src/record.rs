@@ -233,7 +233,7 @@ pub fn derive_computed(
 }
 
 /// The derived record without the passed-through columns.
-pub fn computed_schema() -> SchemaRef {
+fn computed_schema() -> SchemaRef {
     let derived = schema::derived_record();
     let computed: Vec<usize> = (0..derived.fields().len())
         .filter(|&i| !schema::derived::PASSED_THROUGH.contains(&derived.field(i).name().as_str()))

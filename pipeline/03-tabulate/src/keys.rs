@@ -17,17 +17,13 @@
 //! key, is grouped as it is, beside the packed key.
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
 
 use arrow::array::AsArray;
-use arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
+use arrow::datatypes::Int32Type;
 use datafusion::logical_expr::{case, ident, lit, Expr};
 use migstat_artefacts::reference::AgeBand;
-use migstat_artefacts::{Error, Result};
-use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
-use parquet::arrow::ProjectionMask;
+use migstat_artefacts::{parquet_io, Error, Result};
 
 /// Text columns with more distinct values than this are grouped as text (a PSU, a
 /// person id): a CASE over thousands of literals would cost more than it saves.
@@ -284,44 +280,7 @@ impl KeyPacking {
 /// dictionary as is, and only the keys of its rows are decoded (a chunk written without a
 /// dictionary is dictionary-encoded by the reader, with the same values).
 pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<String>>>> {
-    let io = |e: parquet::errors::ParquetError| Error::io(path, std::io::Error::other(e));
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(io)?;
-    let file_schema = builder.schema().clone();
-    let positions: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            file_schema
-                .index_of(c)
-                .map_err(|_| Error::internal(format!("{}: no column {c}", path.display())))
-        })
-        .collect::<Result<_>>()?;
-    let hint: SchemaRef = Arc::new(Schema::new(
-        file_schema
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if positions.contains(&i) {
-                    Field::new(
-                        f.name(),
-                        DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
-                        f.is_nullable(),
-                    )
-                } else {
-                    f.as_ref().clone()
-                }
-            })
-            .collect::<Vec<_>>(),
-    ));
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(
-        file,
-        ArrowReaderOptions::new().with_schema(hint),
-    )
-    .map_err(io)?;
-    let mask = ProjectionMask::roots(builder.parquet_schema(), positions.iter().copied());
-    let reader = builder.with_projection(mask).build().map_err(io)?;
+    let reader = parquet_io::read_with_dictionaries(path, None, columns, columns)?;
     let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
     for batch in reader {
         let batch = batch.map_err(|e| Error::io(path, std::io::Error::other(e)))?;
@@ -331,8 +290,10 @@ pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<St
             };
             let dictionary = batch
                 .column_by_name(column)
-                .expect("projected column")
-                .as_dictionary::<Int32Type>();
+                .and_then(|c| c.as_dictionary_opt::<Int32Type>())
+                .ok_or_else(|| {
+                    Error::internal(format!("{}: no text column {column}", path.display()))
+                })?;
             // A chunk's dictionary may list values no row of it holds (never the other
             // way round): numbering one value too many is harmless.
             let texts = dictionary.values().as_string::<i32>();

@@ -442,15 +442,7 @@ impl RowGroupSource {
         let file = self.own_handle()?;
         let builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.metadata.clone());
-        let roots: Vec<usize> = builder
-            .schema()
-            .fields()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| columns.contains(&f.name().as_str()))
-            .map(|(i, _)| i)
-            .collect();
-        let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
+        let mask = projection(builder.schema(), builder.parquet_schema(), columns);
         let reader = builder
             .with_projection(mask)
             .with_row_groups(vec![group])
@@ -482,47 +474,15 @@ pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
         })
 }
 
-/// Opens a Parquet artefact for reading the named columns alone (in the file's order),
-/// batch by batch; a name the file lacks is left out (the caller reports it by name).
-pub fn read_columns(path: &Path, columns: &[&str]) -> Result<ParquetRecordBatchReader> {
-    open(path, None, Some(columns), &[])
-}
-
-/// [`read_row_group`] (the whole file: `None`) with the text columns named in
-/// `dictionaries` read as `Dictionary(Int32, Utf8)`: a dictionary-encoded column chunk
+/// Opens a Parquet artefact for reading the named columns alone (in the file's order; a
+/// name the file lacks is left out), of one row group (the whole file: `None`), with the
+/// text columns named in `dictionaries` read as `Dictionary(Int32, Utf8)`: a dictionary-encoded column chunk
 /// keeps its dictionary, and only each row's key is decoded, for a reader that works out
 /// something once per code rather than once per record.
 pub fn read_with_dictionaries(
     path: &Path,
     row_group: Option<usize>,
     columns: &[&str],
-    dictionaries: &[&str],
-) -> Result<ParquetRecordBatchReader> {
-    open(path, row_group, Some(columns), dictionaries)
-}
-
-/// The number of row groups of a Parquet artefact.
-pub fn row_groups(path: &Path) -> Result<usize> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .map(|b| b.metadata().num_row_groups())
-        .map_err(|e| unreadable(path, e))
-}
-
-/// Opens one row group of a Parquet artefact, to read several in parallel; all its
-/// columns, or the named ones alone (as [`read_columns`]).
-pub fn read_row_group(
-    path: &Path,
-    row_group: usize,
-    columns: Option<&[&str]>,
-) -> Result<ParquetRecordBatchReader> {
-    open(path, Some(row_group), columns, &[])
-}
-
-fn open(
-    path: &Path,
-    row_group: Option<usize>,
-    columns: Option<&[&str]>,
     dictionaries: &[&str],
 ) -> Result<ParquetRecordBatchReader> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -548,26 +508,42 @@ fn open(
         options = options.with_schema(Arc::new(Schema::new(fields)));
     }
     ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
-        .and_then(|mut b| {
+        .and_then(|b| {
             let rows = batch_rows_for(b.schema());
-            if let Some(columns) = columns {
-                let roots: Vec<usize> = b
-                    .schema()
-                    .fields()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| columns.contains(&f.name().as_str()))
-                    .map(|(i, _)| i)
-                    .collect();
-                let mask = parquet::arrow::ProjectionMask::roots(b.parquet_schema(), roots);
-                b = b.with_projection(mask);
+            let mask = projection(b.schema(), b.parquet_schema(), columns);
+            let b = b.with_projection(mask);
+            match row_group {
+                Some(group) => b.with_row_groups(vec![group]),
+                None => b,
             }
-            if let Some(group) = row_group {
-                b = b.with_row_groups(vec![group]);
-            }
-            b.with_batch_size(rows).build()
+            .with_batch_size(rows)
+            .build()
         })
         .map_err(|e| unreadable(path, e))
+}
+
+/// The number of row groups of a Parquet artefact.
+pub fn row_groups(path: &Path) -> Result<usize> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .map(|b| b.metadata().num_row_groups())
+        .map_err(|e| unreadable(path, e))
+}
+
+/// The projection of a file (`schema`, `parquet`) on the columns named in `columns`, in
+/// the file's order; a name the file lacks is left out.
+fn projection(
+    schema: &Schema,
+    parquet: &parquet::schema::types::SchemaDescriptor,
+    columns: &[&str],
+) -> parquet::arrow::ProjectionMask {
+    let roots = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| columns.contains(&f.name().as_str()))
+        .map(|(i, _)| i);
+    parquet::arrow::ProjectionMask::roots(parquet, roots)
 }
 
 fn unreadable(path: &Path, e: parquet::errors::ParquetError) -> Error {
