@@ -280,9 +280,13 @@ impl KeyPacking {
 /// dictionary as is, and only the keys of its rows are decoded (a chunk written without a
 /// dictionary is dictionary-encoded by the reader, with the same values).
 pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<String>>>> {
-    let reader = parquet_io::read_with_dictionaries(path, None, columns, columns)?;
     let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
-    for batch in reader {
+    // Row group by row group: a batch across two would get a dictionary built again.
+    let groups = parquet_io::row_groups(path)?;
+    let readers = (0..groups)
+        .map(|group| parquet_io::read_with_dictionaries(path, Some(group), columns, columns))
+        .collect::<Result<Vec<_>>>()?;
+    for batch in readers.into_iter().flatten() {
         let batch = batch.map_err(|e| Error::io(path, std::io::Error::other(e)))?;
         for (i, column) in columns.iter().enumerate() {
             let Some(values) = found[i].as_mut() else {

@@ -478,7 +478,8 @@ pub fn read(path: &Path) -> Result<ParquetRecordBatchReader> {
 /// name the file lacks is left out), of one row group (the whole file: `None`), with the
 /// text columns named in `dictionaries` read as `Dictionary(Int32, Utf8)`: a dictionary-encoded column chunk
 /// keeps its dictionary, and only each row's key is decoded, for a reader that works out
-/// something once per code rather than once per record.
+/// something once per code rather than once per record. Read one row group at a time: a
+/// batch across two row groups has its dictionary built again, value by value.
 pub fn read_with_dictionaries(
     path: &Path,
     row_group: Option<usize>,
