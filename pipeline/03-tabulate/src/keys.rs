@@ -282,11 +282,32 @@ impl KeyPacking {
 pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<String>>>> {
     let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
     // Row group by row group: a batch across two would get a dictionary built again.
-    let groups = parquet_io::row_groups(path)?;
-    let readers = (0..groups)
-        .map(|group| parquet_io::read_with_dictionaries(path, Some(group), columns, columns))
-        .collect::<Result<Vec<_>>>()?;
-    for batch in readers.into_iter().flatten() {
+    for group in 0..parquet_io::row_groups(path)? {
+        let part = distinct_in_row_group(path, group, columns)?;
+        for (into, values) in found.iter_mut().zip(part) {
+            *into = match (into.take(), values) {
+                (Some(mut all), Some(more)) => {
+                    all.extend(more);
+                    (all.len() <= MAX_TEXT_VALUES).then_some(all)
+                }
+                _ => None,
+            };
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|set| set.map(|s| s.into_iter().collect()))
+        .collect())
+}
+
+/// [`distinct_texts`] in one row group.
+fn distinct_in_row_group(
+    path: &Path,
+    group: usize,
+    columns: &[&str],
+) -> Result<Vec<Option<BTreeSet<String>>>> {
+    let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
+    for batch in parquet_io::read_with_dictionaries(path, Some(group), columns, columns)? {
         let batch = batch.map_err(|e| Error::io(path, std::io::Error::other(e)))?;
         for (i, column) in columns.iter().enumerate() {
             let Some(values) = found[i].as_mut() else {
@@ -311,10 +332,7 @@ pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<St
             }
         }
     }
-    Ok(found
-        .into_iter()
-        .map(|set| set.map(|s| s.into_iter().collect()))
-        .collect())
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -360,6 +378,55 @@ mod tests {
         );
         assert_eq!(packing.packed[1].1, 3, "sex takes 3 numbers: null, F, M");
         assert_eq!(packing.apart, ["psu", "big7"]);
+    }
+
+    #[test]
+    fn the_values_of_every_row_group_are_found_and_too_many_are_given_up() {
+        use std::sync::Arc;
+
+        use arrow::array::{RecordBatch, StringArray};
+        use arrow::datatypes::{DataType, Field, Schema};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::properties::WriterProperties;
+
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("code", DataType::Utf8, true),
+            Field::new("id", DataType::Utf8, false),
+        ]));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("derived.parquet");
+        // Row groups of 500 rows: codes A, B and null in the first, C in the last; ids all
+        // different (1,500 of them).
+        let properties = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(500))
+            .build();
+        let mut writer = ArrowWriter::try_new(
+            std::fs::File::create(&path).unwrap(),
+            schema.clone(),
+            Some(properties),
+        )
+        .unwrap();
+        let codes = (0..1500).map(|i| match i {
+            0..500 => [Some("B"), Some("A"), None][i % 3],
+            500..1000 => Some("A"),
+            _ => Some("C"),
+        });
+        let ids = (0..1500).map(|i| format!("P{i}"));
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(StringArray::from_iter(codes)),
+                Arc::new(StringArray::from_iter_values(ids)),
+            ],
+        )
+        .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        assert_eq!(parquet_io::row_groups(&path).unwrap(), 3);
+
+        let found = distinct_texts(&path, &["code", "id"]).unwrap();
+        let abc: Vec<String> = ["A", "B", "C"].map(String::from).into();
+        assert_eq!(found, [Some(abc), None]);
     }
 
     #[test]
