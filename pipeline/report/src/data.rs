@@ -150,15 +150,24 @@ fn batches(path: &Path) -> Result<impl Iterator<Item = Result<RecordBatch>> + '_
     Ok(parquet_io::read(path)?.map(move |b| b.map_err(|e| bad(path, e))))
 }
 
+/// `part` of every row group of the artefact at `path`, in parallel, in row-group order
+/// (a file without row groups: `part` of the whole file, `None`, once).
+fn per_row_group<T: Send>(
+    path: &Path,
+    part: impl Fn(&Path, Option<usize>) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    use rayon::prelude::*;
+    let row_groups = parquet_io::row_groups(path)?;
+    (0..row_groups.max(1))
+        .into_par_iter()
+        .map(|group| part(path, (row_groups > 0).then_some(group)))
+        .collect()
+}
+
 /// Reads the derived records: its row groups in parallel, their summaries added up
 /// (exact integer sums, so the order does not matter).
 pub fn read_derived(path: &Path) -> Result<DerivedSummary> {
-    use rayon::prelude::*;
-    let row_groups = parquet_io::row_groups(path)?;
-    let parts: Vec<DerivedSummary> = (0..row_groups.max(1))
-        .into_par_iter()
-        .map(|group| read_derived_part(path, (row_groups > 0).then_some(group)))
-        .collect::<Result<_>>()?;
+    let parts = per_row_group(path, read_derived_part)?;
     let mut s = DerivedSummary::empty();
     for part in &parts {
         s.add(part);
@@ -342,12 +351,7 @@ fn read_derived_part(path: &Path, row_group: Option<usize>) -> Result<DerivedSum
 /// added up (exact integer
 /// sums, so the order does not matter).
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
-    use rayon::prelude::*;
-    let row_groups = parquet_io::row_groups(path)?;
-    let parts: Vec<CoreSummary> = (0..row_groups.max(1))
-        .into_par_iter()
-        .map(|group| read_core_part(path, (row_groups > 0).then_some(group)))
-        .collect::<Result<_>>()?;
+    let parts = per_row_group(path, read_core_part)?;
     let mut s = CoreSummary::default();
     for part in parts {
         s.all.n += part.all.n;
