@@ -55,6 +55,7 @@
 #![deny(missing_docs)]
 
 pub mod citizenship;
+mod codes;
 pub mod country_detail;
 pub mod duration_of_residence;
 pub mod economic_activity;

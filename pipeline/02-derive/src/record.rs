@@ -22,13 +22,17 @@ use std::sync::Arc;
 
 use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Decimal128Array, Float64Array,
-    Int32Array, Int64Array, RecordBatch, StringArray, StringBuilder, UInt8Builder,
+    Int32Array, Int64Array, RecordBatch, StringArray, UInt8Builder,
 };
-use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, Int64Type, SchemaRef};
+use arrow::compute::cast;
+use arrow::datatypes::{
+    DataType, Decimal128Type, Field, Float64Type, Int32Type, Int64Type, Schema, SchemaRef,
+};
 use migstat_artefacts::schema::{self, core, Scope};
 use migstat_artefacts::{Error, Result};
 
 use crate::citizenship::citizenship;
+use crate::codes::CodeBuilder;
 use crate::country_detail::{country_of_birth, country_of_citizenship};
 use crate::economic_activity::economic_activity;
 use crate::education::education;
@@ -54,7 +58,8 @@ pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch
         .iter()
         .map(|f| {
             if let Some(column) = computed.column_by_name(f.name()) {
-                return Ok(column.clone());
+                // Codes as text, as the derived record has them.
+                return Ok(cast(column, f.data_type())?);
             }
             // Passed through: the core record's column as it is, of the same type.
             let column = batch.column_by_name(f.name()).ok_or_else(|| {
@@ -75,7 +80,8 @@ pub fn derive_batch(batch: &RecordBatch, params: &Params) -> Result<(RecordBatch
 }
 
 /// The derived record's columns other than those passed through
-/// ([`schema::derived::PASSED_THROUGH`] and the replicate weights), in its order, for one
+/// ([`schema::derived::PASSED_THROUGH`] and the replicate weights), in its order, its
+/// codes as dictionary arrays (`Dictionary(UInt16, Utf8)`, [`crate::codes`]), for one
 /// batch of core records, with the counts of this batch. The batch needs the core
 /// columns the concepts read (`weight`, `age`, `source_row` and the items), not the
 /// passed-through ones alone (`person_id`, `household_id`, `stratum`, `psu`, the
@@ -88,20 +94,20 @@ pub fn derive_computed(
     let c = CoreColumns::of(batch)?;
     let details = crate::country_detail::bundled()?;
     let n = batch.num_rows();
-    let code_builder = |len: usize| StringBuilder::with_capacity(n, n * len);
-    let mut sex_out = code_builder(5);
-    let mut scope_out = code_builder(8);
+    let code_builder = || CodeBuilder::with_capacity(n);
+    let mut sex_out = code_builder();
+    let mut scope_out = code_builder();
     let mut in_scope_out = BooleanBuilder::with_capacity(n);
-    let mut lfs_out = code_builder(3);
+    let mut lfs_out = code_builder();
     let mut rule_out = UInt8Builder::with_capacity(n);
-    let mut cbr_out = code_builder(15);
-    let mut cct_out = code_builder(15);
-    let mut edu_out = code_builder(17);
-    let mut eco_out = code_builder(11);
-    let mut ocu_out = code_builder(12);
-    let mut ste_out = code_builder(12);
-    let mut cbr_country_out = code_builder(11);
-    let mut cct_country_out = code_builder(11);
+    let mut cbr_out = code_builder();
+    let mut cct_out = code_builder();
+    let mut edu_out = code_builder();
+    let mut eco_out = code_builder();
+    let mut ocu_out = code_builder();
+    let mut ste_out = code_builder();
+    let mut cbr_country_out = code_builder();
+    let mut cct_country_out = code_builder();
     let mut counts = Counts::default();
     let mut migration = MigrationColumns::with_capacity(n);
 
@@ -170,19 +176,19 @@ pub fn derive_computed(
                 )
             })?;
 
-        sex_out.append_value(sex.code());
-        scope_out.append_value(scope.code());
+        sex_out.append(sex.code());
+        scope_out.append(scope.code());
         in_scope_out.append_value(scope == Scope::InScope);
-        lfs_out.append_value(status.code());
+        lfs_out.append(status.code());
         rule_out.append_value(rule);
-        cbr_out.append_value(cbr.code());
-        cct_out.append_value(cct.code());
-        edu_out.append_value(edu.code());
-        eco_out.append_value(eco);
-        ocu_out.append_value(ocu);
-        ste_out.append_value(ste);
-        cbr_country_out.append_value(cbr_country);
-        cct_country_out.append_value(cct_country);
+        cbr_out.append(cbr.code());
+        cct_out.append(cct.code());
+        edu_out.append(edu.code());
+        eco_out.append(eco);
+        ocu_out.append(ocu);
+        ste_out.append(ste);
+        cbr_country_out.append(cbr_country);
+        cct_country_out.append(cct_country);
         counts.add(scope, rule, rule == RESIDUAL_RULE && items.none_answered());
         migration.push(
             &Person {
@@ -213,32 +219,39 @@ pub fn derive_computed(
     let (migration_columns, migration_counts) = migration.finish();
 
     let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(sex_out.finish()),
-        Arc::new(scope_out.finish()),
+        sex_out.finish(),
+        scope_out.finish(),
         Arc::new(in_scope_out.finish()),
-        Arc::new(lfs_out.finish()),
+        lfs_out.finish(),
         Arc::new(rule_out.finish()),
-        Arc::new(cbr_out.finish()),
-        Arc::new(cct_out.finish()),
-        Arc::new(edu_out.finish()),
-        Arc::new(eco_out.finish()),
-        Arc::new(ocu_out.finish()),
-        Arc::new(ste_out.finish()),
-        Arc::new(cbr_country_out.finish()),
-        Arc::new(cct_country_out.finish()),
+        cbr_out.finish(),
+        cct_out.finish(),
+        edu_out.finish(),
+        eco_out.finish(),
+        ocu_out.finish(),
+        ste_out.finish(),
+        cbr_country_out.finish(),
+        cct_country_out.finish(),
     ];
     columns.extend(migration_columns);
     let computed = RecordBatch::try_new(computed_schema(), columns)?;
     Ok((computed, counts.into_report(n as u64, migration_counts)))
 }
 
-/// The derived record without the passed-through columns.
+/// The derived record without the passed-through columns, its text columns (all codes)
+/// as dictionaries with `u16` keys ([`crate::codes`]).
 fn computed_schema() -> SchemaRef {
     let derived = schema::derived_record();
-    let computed: Vec<usize> = (0..derived.fields().len())
-        .filter(|&i| !schema::derived::PASSED_THROUGH.contains(&derived.field(i).name().as_str()))
+    let fields: Vec<Field> = derived
+        .fields()
+        .iter()
+        .filter(|f| !schema::derived::PASSED_THROUGH.contains(&f.name().as_str()))
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => f.as_ref().clone().with_data_type(crate::codes::code_type()),
+            _ => f.as_ref().clone(),
+        })
         .collect();
-    Arc::new(derived.project(&computed).expect("indexes of the schema"))
+    Arc::new(Schema::new(fields))
 }
 
 /// Counts of one batch, by index, turned into a [`DeriveReport`] once.
