@@ -19,11 +19,13 @@ use std::fs;
 use std::io::Write;
 
 use arrow::array::AsArray;
+use rayon::prelude::*;
 
 use migstat_artefacts::atomic::{replace_dir, AtomicFile};
 use migstat_artefacts::config::{Config, Format};
 use migstat_artefacts::layout::RunDir;
 use migstat_artefacts::reference::Reference;
+use migstat_artefacts::registry::DataflowSpec;
 use migstat_artefacts::{parquet_io, schema, Error, Result};
 
 pub use structures::Structures;
@@ -48,8 +50,11 @@ pub struct PublishReport {
 
 /// Runs the stage: `run.estimates()` -> `run.sdmx_dir()` and `run.structures_dir()`.
 pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<PublishReport> {
-    let structures = Structures::load(reference)?;
-    let batches = parquet_io::read_all(&run.estimates(), &schema::estimates())?;
+    let (structures, batches) = rayon::join(
+        || Structures::load(reference),
+        || parquet_io::read_all(&run.estimates(), &schema::estimates()),
+    );
+    let (structures, batches) = (structures?, batches?);
     let prepared = dataset::prepared_timestamp(config)?;
 
     // A dataflow that requires populations and has no cell was not measured: no file,
@@ -62,31 +67,42 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
     }
     let mut report = PublishReport::default();
 
-    // Build and validate every dataset before writing any file.
+    // Build and validate every dataset before writing any file: in parallel (rayon), the
+    // first dataflow in the registry's order that fails is the one reported.
+    let built: Vec<Result<Option<Built>>> = reference
+        .registry
+        .dataflows
+        .par_iter()
+        .map(|flow| {
+            if !flow.requires.is_empty() && !tabulated.contains(&flow.id) {
+                return Ok(None);
+            }
+            let measure = reference
+                .registry
+                .measure(&flow.measure)
+                .ok_or_else(|| Error::internal(format!("no measure {}", flow.measure)))?;
+            let unit = reference.registry.unit_of(measure);
+            let (mut message, dsd) =
+                dataset::build(config, &prepared, flow, unit, &structures, &batches)?;
+            if let Some(note) = basis::note(config, &reference.registry, flow) {
+                basis::add(&mut message, dsd, note);
+            }
+            let problems = sdmx::validate(&message, dsd, &structures.set);
+            if !problems.is_empty() {
+                return Err(Error::Validation {
+                    dataflow: flow.id.clone(),
+                    problems: problems.iter().map(|p| p.to_string()).collect(),
+                });
+            }
+            Ok(Some((flow, message, dsd)))
+        })
+        .collect();
     let mut messages = Vec::new();
-    for flow in &reference.registry.dataflows {
-        if !flow.requires.is_empty() && !tabulated.contains(&flow.id) {
-            report.dataflows_not_measured += 1;
-            continue;
+    for flow in built {
+        match flow? {
+            Some(flow) => messages.push(flow),
+            None => report.dataflows_not_measured += 1,
         }
-        let measure = reference
-            .registry
-            .measure(&flow.measure)
-            .ok_or_else(|| Error::internal(format!("no measure {}", flow.measure)))?;
-        let unit = reference.registry.unit_of(measure);
-        let (mut message, dsd) =
-            dataset::build(config, &prepared, flow, unit, &structures, &batches)?;
-        if let Some(note) = basis::note(config, &reference.registry, flow) {
-            basis::add(&mut message, dsd, note);
-        }
-        let problems = sdmx::validate(&message, dsd, &structures.set);
-        if !problems.is_empty() {
-            return Err(Error::Validation {
-                dataflow: flow.id.clone(),
-                problems: problems.iter().map(|p| p.to_string()).collect(),
-            });
-        }
-        messages.push((flow, message, dsd));
     }
 
     let staging = run
@@ -99,12 +115,18 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
         let mut formats = config.publish.formats.clone();
         formats.sort();
         formats.dedup();
-        for (flow, message, dsd) in &messages {
-            let dataflow = structures
-                .set
-                .dataflow(&flow.id)
-                .expect("checked in Structures::load");
-            for format in &formats {
+        // Every file of every dataflow written in parallel; listed in order.
+        let files: Vec<(&Built, Format)> = messages
+            .iter()
+            .flat_map(|built| formats.iter().map(move |format| (built, *format)))
+            .collect();
+        files
+            .par_iter()
+            .map(|((flow, message, dsd), format)| {
+                let dataflow = structures
+                    .set
+                    .dataflow(&flow.id)
+                    .expect("checked in Structures::load");
                 let name = format.file_name(&flow.id);
                 write_with(&staging.join(&name), |w| match format {
                     Format::Ss21 => sdmx::write_structure_specific_21(w, message, dsd),
@@ -113,9 +135,17 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
                     Format::Csv10 => sdmx::write_csv_10(w, message, dsd, dataflow),
                     Format::Csv20 => sdmx::write_csv_20(w, message, dsd, dataflow),
                     Format::Ss30 => sdmx::write_structure_specific_30(w, message, dsd),
-                })?;
-                report.files.push(format!("sdmx/{name}"));
-            }
+                })
+            })
+            .collect::<Vec<Result<()>>>()
+            .into_iter()
+            .collect::<Result<()>>()?;
+        for ((flow, _, _), format) in &files {
+            report
+                .files
+                .push(format!("sdmx/{}", format.file_name(&flow.id)));
+        }
+        for (_, message, _) in &messages {
             report.dataflows += 1;
             report.series += message.dataset.series.len() as u64;
             for series in &message.dataset.series {
@@ -139,6 +169,9 @@ pub fn run(config: &Config, reference: &Reference, run: &RunDir) -> Result<Publi
     }
     Ok(report)
 }
+
+/// A dataflow's validated message and its structure.
+type Built<'a> = (&'a DataflowSpec, sdmx::DataMessage, &'a sdmx::DataStructure);
 
 fn write_with(
     path: &std::path::Path,
