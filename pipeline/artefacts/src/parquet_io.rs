@@ -16,6 +16,7 @@ use parquet::basic::{Compression, Encoding};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
 use parquet::file::metadata::PageIndexPolicy;
+pub use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
@@ -25,6 +26,7 @@ use crate::atomic::AtomicFile;
 use crate::{Error, Result};
 
 pub mod coded;
+pub mod levels;
 
 /// Rows per batch when reading artefacts, at most: the core and derived records (a few
 /// hundred bytes a row) come in batches of this many; wider ones in fewer
@@ -551,6 +553,14 @@ pub fn read_with_dictionaries(
             .with_batch_size(rows)
             .build()
         })
+        .map_err(|e| unreadable(path, e))
+}
+
+/// The metadata (footer) of a Parquet artefact, page index left out.
+pub fn metadata(path: &Path) -> Result<Arc<ParquetMetaData>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        .map(|m| m.metadata().clone())
         .map_err(|e| unreadable(path, e))
 }
 

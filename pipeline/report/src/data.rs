@@ -346,12 +346,13 @@ fn read_derived_part(path: &Path, row_group: Option<usize>) -> Result<DerivedSum
     Ok(s)
 }
 
-/// Reads the null shares of the core records: its row groups in parallel (the weight and
-/// every column that can be null are decoded: the report's longest read), their tallies
-/// added up (exact integer
-/// sums, so the order does not matter).
+/// Reads the null shares of the core records: its row groups in parallel, their tallies
+/// added up (exact integer sums, so the order does not matter). Only the weight is
+/// decoded; which rows are null comes from the other columns' definition levels
+/// ([`parquet_io::levels`]), without decoding their values.
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
-    let parts = per_row_group(path, read_core_part)?;
+    let metadata = parquet_io::metadata(path)?;
+    let parts = per_row_group(path, |path, group| read_core_part(path, &metadata, group))?;
     let mut s = CoreSummary::default();
     for part in parts {
         s.all.n += part.all.n;
@@ -369,61 +370,64 @@ pub fn read_core(path: &Path) -> Result<CoreSummary> {
 }
 
 /// The null tallies of one row group of the core records (all of them: `None`).
-fn read_core_part(path: &Path, row_group: Option<usize>) -> Result<CoreSummary> {
+fn read_core_part(
+    path: &Path,
+    metadata: &parquet_io::ParquetMetaData,
+    row_group: Option<usize>,
+) -> Result<CoreSummary> {
     let mut s = CoreSummary::default();
     let file_schema = arrow::array::RecordBatchReader::schema(&parquet_io::read(path)?);
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    // The nullable columns but the replicate weights, with their leaf in the file.
+    let leaves = metadata.file_metadata().schema_descr();
+    let mut nullable: Vec<usize> = Vec::new();
     for f in file_schema.fields() {
-        let replicate = f.name().starts_with("repwt_");
-        if f.is_nullable() && !replicate {
-            index.insert(f.name().clone(), s.columns.len());
+        if f.is_nullable() && !f.name().starts_with("repwt_") {
+            let leaf = (0..leaves.num_columns())
+                .find(|&i| leaves.column(i).name() == f.name())
+                .ok_or_else(|| bad(path, format!("no Parquet column {}", f.name())))?;
+            nullable.push(leaf);
             s.columns.push(ColumnNulls {
                 column: f.name().clone(),
                 nulls: Tally::default(),
             });
         }
     }
-    // The weight and the columns that can be null alone: the others (the person id, the
-    // replicate weights) were most of the decoding.
-    let read: Vec<&str> = std::iter::once(schema::core::WEIGHT)
-        .chain(index.keys().map(String::as_str))
-        .collect();
-    // Text columns as dictionaries: only their keys are decoded, not their text (not the
-    // per-person ones, which the artefact holds without a dictionary).
-    let texts: Vec<&str> = file_schema
-        .fields()
-        .iter()
-        .filter(|f| f.data_type() == &DataType::Utf8)
-        .map(|f| f.name().as_str())
-        .filter(|name| !parquet_io::PER_PERSON_COLUMNS.contains(name))
-        .collect();
-    let reader = parquet_io::read_with_dictionaries(path, row_group, &read, &texts)?;
+    let reader = parquet_io::read_with_dictionaries(path, row_group, &[schema::core::WEIGHT], &[])?;
+    let mut weights: Vec<i128> = Vec::new();
     for batch in reader {
         let batch = batch.map_err(|e| bad(path, e))?;
         let weight = column(path, &batch, schema::core::WEIGHT, &schema::WEIGHT_TYPE)?;
-        let weights = weight.as_primitive::<Decimal128Type>().values();
-        let batch_total: i128 = weights.iter().sum();
-        s.all.n += weights.len() as u64;
-        s.all.w += batch_total;
-        for (name, &k) in &index {
-            let Some(col) = batch.column_by_name(name) else {
-                continue;
-            };
-            let Some(nulls) = col.logical_nulls().filter(|n| n.null_count() > 0) else {
-                continue;
-            };
-            // Whichever is fewer is summed: the nulls' weights, or the others' (the
-            // extension columns of a survey that does not ask them are all null).
-            let tally = &mut s.columns[k].nulls;
-            if nulls.null_count() * 2 <= weights.len() {
-                for i in (0..weights.len()).filter(|&i| nulls.is_null(i)) {
-                    tally.add(weights[i]);
-                }
-            } else {
-                let valid: i128 = nulls.valid_indices().map(|i| weights[i]).sum();
-                tally.n += nulls.null_count() as u64;
-                tally.w += batch_total - valid;
+        weights.extend_from_slice(weight.as_primitive::<Decimal128Type>().values());
+    }
+    let total: i128 = weights.iter().sum();
+    s.all.n = weights.len() as u64;
+    s.all.w = total;
+    let Some(group) = row_group else {
+        return Ok(s);
+    };
+    let nulls = parquet_io::levels::nulls_in_row_group(path, metadata, group, &nullable)
+        .map_err(|e| bad(path, e))?;
+    for (tally, nulls) in s.columns.iter_mut().zip(nulls) {
+        let Some(nulls) = nulls else {
+            continue;
+        };
+        if nulls.len() != weights.len() {
+            return Err(bad(
+                path,
+                format!("{} levels for {} weights", nulls.len(), weights.len()),
+            ));
+        }
+        // Whichever is fewer is summed: the nulls' weights, or the others' (the
+        // extension columns of a survey that does not ask them are all null).
+        let tally = &mut tally.nulls;
+        if nulls.null_count() * 2 <= weights.len() {
+            for i in (0..weights.len()).filter(|&i| nulls.is_null(i)) {
+                tally.add(weights[i]);
             }
+        } else {
+            let valid: i128 = nulls.valid_indices().map(|i| weights[i]).sum();
+            tally.n += nulls.null_count() as u64;
+            tally.w += total - valid;
         }
     }
     Ok(s)
