@@ -334,6 +334,22 @@ async fn run_query(
     }
     let mut unpacked = packing.unpack();
     unpacked.extend(key_sums.iter().map(|s| ident(s.schema_name().to_string())));
+    // A person in none of the statuses' populations counts in no cell: left out before
+    // the grouping (at 10M persons, the 28% under working age or not resident are most of
+    // them). Not in the per-PSU pass, whose list of PSUs is every person's.
+    let persons = match pass {
+        DesignPass::PsuTotals => persons,
+        _ => {
+            let mut populations = status_columns
+                .iter()
+                .filter(|c| c.as_str() != derived::LFS)
+                .map(|c| ident(c.as_str()));
+            match populations.next() {
+                Some(first) => persons.filter(populations.fold(first, Expr::or))?,
+                None => persons,
+            }
+        }
+    };
     let keyed = persons
         .select(projection)?
         .aggregate(group_by, key_sums)?
