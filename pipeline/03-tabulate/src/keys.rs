@@ -276,14 +276,39 @@ impl KeyPacking {
 /// The distinct non-null values of each of `columns` (text columns of the Parquet file at
 /// `path`), sorted; `None` for a column with more than [`MAX_TEXT_VALUES`].
 ///
-/// The columns are read as dictionaries: a dictionary-encoded column chunk hands over its
-/// dictionary as is, and only the keys of its rows are decoded (a chunk written without a
-/// dictionary is dictionary-encoded by the reader, with the same values).
+/// A column chunk whose data pages all refer to its dictionary page lists its values in
+/// that page: only it is read ([`parquet_io::pages::dictionary_values`]; every code column
+/// of the derived record). Any other chunk is read as a dictionary, where only the keys of
+/// its rows are decoded (a chunk written without a dictionary is dictionary-encoded by
+/// the reader, with the same values).
 pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<String>>>> {
     let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
-    // Row group by row group: a batch across two would get a dictionary built again.
-    for group in 0..parquet_io::row_groups(path)? {
-        let part = distinct_in_row_group(path, group, columns)?;
+    let metadata = parquet_io::metadata(path)?;
+    let leaves = metadata.file_metadata().schema_descr();
+    let leaf_of = |name: &str| {
+        (0..leaves.num_columns())
+            .find(|&i| leaves.column(i).path().parts() == [name])
+            .ok_or_else(|| Error::internal(format!("{}: no column {name}", path.display())))
+    };
+    let at: Vec<usize> = columns.iter().map(|c| leaf_of(c)).collect::<Result<_>>()?;
+    for group in 0..metadata.num_row_groups() {
+        let mut part = parquet_io::pages::dictionary_values(path, &metadata, group, &at)
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?
+            .into_iter()
+            .map(|values| values.map(|v| v.into_iter().collect::<BTreeSet<String>>()))
+            .collect::<Vec<_>>();
+        // Row group by row group: a batch across two would get a dictionary built again.
+        let unlisted: Vec<&str> = (0..columns.len())
+            .filter(|&i| part[i].is_none() && found[i].is_some())
+            .map(|i| columns[i])
+            .collect();
+        if !unlisted.is_empty() {
+            let read = distinct_in_row_group(path, group, &unlisted)?;
+            for (column, values) in unlisted.iter().zip(read) {
+                let i = columns.iter().position(|c| c == column).expect("listed");
+                part[i] = values;
+            }
+        }
         for (into, values) in found.iter_mut().zip(part) {
             *into = match (into.take(), values) {
                 (Some(mut all), Some(more)) => {
@@ -427,6 +452,45 @@ mod tests {
         let found = distinct_texts(&path, &["code", "id"]).unwrap();
         let abc: Vec<String> = ["A", "B", "C"].map(String::from).into();
         assert_eq!(found, [Some(abc), None]);
+    }
+
+    #[test]
+    fn values_are_found_in_chunks_that_fell_back_to_plain_pages_too() {
+        use std::sync::Arc;
+
+        use arrow::array::{RecordBatch, StringArray};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::properties::WriterProperties;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("derived.parquet");
+        // 600 values, a dictionary page limit of 1 KiB: the writer gives up the dictionary
+        // part way through and writes the rest of the values plain.
+        let properties = WriterProperties::builder()
+            .set_dictionary_page_size_limit(1024)
+            .set_data_page_row_count_limit(100)
+            .set_write_batch_size(100)
+            .build();
+        let values: Vec<String> = (0..600).map(|i| format!("CODE_{i:03}")).collect();
+        let column = StringArray::from_iter_values(values.iter().chain(&values));
+        let batch = RecordBatch::try_from_iter(vec![("code", Arc::new(column) as _)]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(properties)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let metadata = parquet_io::metadata(&path).unwrap();
+        let mask = metadata
+            .row_group(0)
+            .column(0)
+            .page_encoding_stats_mask()
+            .unwrap();
+        assert!(
+            mask.is_set(parquet::basic::Encoding::PLAIN),
+            "the writer fell back"
+        );
+
+        let found = distinct_texts(&path, &["code"]).unwrap();
+        assert_eq!(found, [Some(values)]);
     }
 
     #[test]

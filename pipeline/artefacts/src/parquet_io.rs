@@ -26,7 +26,7 @@ use crate::atomic::AtomicFile;
 use crate::{Error, Result};
 
 pub mod coded;
-pub mod levels;
+pub mod pages;
 
 /// Rows per batch when reading artefacts, at most: the core and derived records (a few
 /// hundred bytes a row) come in batches of this many; wider ones in fewer

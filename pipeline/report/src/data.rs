@@ -349,7 +349,7 @@ fn read_derived_part(path: &Path, row_group: Option<usize>) -> Result<DerivedSum
 /// Reads the null shares of the core records: its row groups in parallel, their tallies
 /// added up (exact integer sums, so the order does not matter). Only the weight is
 /// decoded; which rows are null comes from the other columns' definition levels
-/// ([`parquet_io::levels`]), without decoding their values.
+/// ([`parquet_io::pages`]), without decoding their values.
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
     let metadata = parquet_io::metadata(path)?;
     let parts = per_row_group(path, |path, group| read_core_part(path, &metadata, group))?;
@@ -405,7 +405,7 @@ fn read_core_part(
     let Some(group) = row_group else {
         return Ok(s);
     };
-    let nulls = parquet_io::levels::nulls_in_row_group(path, metadata, group, &nullable)
+    let nulls = parquet_io::pages::nulls_in_row_group(path, metadata, group, &nullable)
         .map_err(|e| bad(path, e))?;
     for (tally, nulls) in s.columns.iter_mut().zip(nulls) {
         let Some(nulls) = nulls else {

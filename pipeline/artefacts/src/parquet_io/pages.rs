@@ -1,11 +1,16 @@
-//! Which rows of a column are null, read from its definition levels alone.
+//! What an artefact's pages tell without their values being decoded.
 //!
-//! A summary of an artefact's missing values (the run report's null shares of the core
-//! record) needs each row's null or not, never its value. Parquet stores that apart from
-//! the values: at the start of every data page, the definition levels (RLE / bit-packed
-//! hybrid). Reading them from the pages, without decoding the values through Arrow, made
-//! the report's pass over the core record (10M persons, some 25 nullable columns) several
-//! times cheaper: only the page decompression is left.
+//! - [`nulls_in_row_group`]: which rows of a column are null. A summary of an artefact's
+//!   missing values (the run report's null shares of the core record) needs each row's
+//!   null or not, never its value. Parquet stores that apart from the values: at the
+//!   start of every data page, the definition levels (RLE / bit-packed hybrid). Reading
+//!   them from the pages, without decoding the values through Arrow, made the report's
+//!   pass over the core record (10M persons, some 25 nullable columns) several times
+//!   cheaper: only the page decompression is left.
+//! - [`dictionary_values`]: the values a column chunk holds, when all its data pages
+//!   refer to its dictionary page: that page alone lists them (the tabulation numbers a
+//!   code column's values before grouping by them; at 10M persons, decoding every row's
+//!   key to find them took 0.5 s of CPU, the dictionary pages take a few milliseconds).
 
 use std::fs::File;
 use std::path::Path;
@@ -101,8 +106,66 @@ pub fn nulls_in_row_group(
         .collect()
 }
 
+/// The values of the text columns at `columns` (leaf indexes) in row group `group` of the
+/// Parquet file at `path` (metadata `metadata`), read from each chunk's dictionary page:
+/// `None` for a chunk whose data pages are not all dictionary-encoded (a writer that fell
+/// back to plain pages, or left no page encoding statistics to tell). A dictionary may
+/// list a value no row holds (never the other way round).
+pub fn dictionary_values(
+    path: &Path,
+    metadata: &ParquetMetaData,
+    group: usize,
+    columns: &[usize],
+) -> Result<Vec<Option<Vec<String>>>> {
+    let row_group = metadata.row_group(group);
+    let file = Arc::new(File::open(path)?);
+    columns
+        .iter()
+        .map(|&at| {
+            let chunk = row_group.column(at);
+            let descr = chunk.column_descr();
+            let all_dictionary = chunk.dictionary_page_offset().is_some()
+                && chunk.page_encoding_stats_mask().is_some_and(|mask| {
+                    mask.is_only(Encoding::RLE_DICTIONARY)
+                        || mask.is_only(Encoding::PLAIN_DICTIONARY)
+                });
+            if !all_dictionary || descr.physical_type() != parquet::basic::Type::BYTE_ARRAY {
+                return Ok(None);
+            }
+            let rows = row_group.num_rows() as usize;
+            let mut pages = SerializedPageReader::new(file.clone(), chunk, rows, None)?;
+            let Some(Page::DictionaryPage {
+                buf,
+                num_values,
+                encoding: Encoding::PLAIN | Encoding::PLAIN_DICTIONARY,
+                ..
+            }) = pages.get_next_page()?
+            else {
+                return Ok(None);
+            };
+            // PLAIN byte arrays: a 4-byte length, then the bytes, for each value.
+            let mut bytes: &[u8] = &buf;
+            let mut values = Vec::with_capacity(num_values as usize);
+            for _ in 0..num_values {
+                let length = bytes
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
+                    .ok_or_else(|| short(descr.path()))?;
+                let value = bytes
+                    .get(4..4 + length)
+                    .ok_or_else(|| short(descr.path()))?;
+                let text = std::str::from_utf8(value)
+                    .map_err(|e| ParquetError::General(format!("column {}: {e}", descr.path())))?;
+                values.push(text.to_string());
+                bytes = &bytes[4 + length..];
+            }
+            Ok(Some(values))
+        })
+        .collect()
+}
+
 fn short(column: impl std::fmt::Display) -> ParquetError {
-    ParquetError::General(format!("column {column}: definition levels cut short"))
+    ParquetError::General(format!("column {column}: a page cut short"))
 }
 
 /// Appends `count` definition levels of a column of maximum level 1 (1 bit each, in
@@ -219,5 +282,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_chunk_all_in_its_dictionary_lists_its_values_and_others_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        // "codes": four values, dictionary-encoded; "many": 20,000 distinct values, whose
+        // dictionary outgrows its 4 KiB limit (plain pages after it); "plain": written
+        // without a dictionary.
+        let properties = WriterProperties::builder()
+            .set_dictionary_page_size_limit(4096)
+            .set_column_dictionary_enabled("plain".into(), false)
+            .build();
+        let rows = 0..20_000usize;
+        let codes = StringArray::from_iter(
+            rows.clone()
+                .map(|i| (i % 5 != 0).then(|| ["W", "X", "Y", "Z"][i % 4])),
+        );
+        let many = StringArray::from_iter_values(rows.clone().map(|i| format!("value {i}")));
+        let plain = StringArray::from_iter_values(rows.map(|i| ["A", "B"][i % 2]));
+        let batch = RecordBatch::try_from_iter(vec![
+            ("codes", Arc::new(codes) as ArrayRef),
+            ("many", Arc::new(many)),
+            ("plain", Arc::new(plain)),
+        ])
+        .unwrap();
+        let mut writer = ArrowWriter::try_new(
+            File::create(&path).unwrap(),
+            batch.schema(),
+            Some(properties),
+        )
+        .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let metadata = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+            .unwrap()
+            .metadata()
+            .clone();
+        let values = dictionary_values(&path, &metadata, 0, &[0, 1, 2]).unwrap();
+        let mut codes = values[0].clone().expect("all in the dictionary");
+        codes.sort();
+        // Row 0 is null, so the first value is X; every code is listed once.
+        assert_eq!(codes, ["W", "X", "Y", "Z"]);
+        assert_eq!(values[1], None, "fell back to plain pages");
+        assert_eq!(values[2], None, "no dictionary");
     }
 }
