@@ -481,6 +481,14 @@ impl<'a> Validator<'a> {
         };
         for (col, column) in COLUMNS.iter().enumerate() {
             let name = self.names[col].as_str();
+            let in_file =
+                raw.columns.get(col).is_some_and(Option::is_some) || raw.typed(col).is_some();
+            if !in_file {
+                if let Some(array) = self.absent_column(column.check, name, raw.len()) {
+                    arrays.push(array);
+                    continue;
+                }
+            }
             if let Some(typed) = raw.typed(col) {
                 let array =
                     self.typed_column(col, Some(column.check), typed, &raw, &mut rejects)?;
@@ -594,6 +602,65 @@ impl<'a> Validator<'a> {
             lines: raw.lines,
             rejects,
         })
+    }
+
+    /// A column the file does not have, for `rows` records: every record not stated. When
+    /// `check` accepts that, the column is that one value throughout (null, or `true` for
+    /// `usual_resident`), built at once rather than record by record (a survey without
+    /// the extension items lacks a dozen columns: 10M persons, 160M values). `None` when
+    /// the check rejects it (a required column): the records then get their rejects one by
+    /// one, as for a column with empty values.
+    fn absent_column(&self, check: Check, name: &str, rows: usize) -> Option<ArrayRef> {
+        use arrow::array::new_null_array;
+        let all_null = |accepted: bool, data_type: DataType| {
+            accepted.then(|| new_null_array(&data_type, rows))
+        };
+        match check {
+            Check::PersonId | Check::Weight | Check::Sex => None,
+            Check::UsualResident => {
+                let value = usual_resident(None).ok()?;
+                Some(Arc::new(BooleanArray::from(vec![value; rows])))
+            }
+            Check::Age => all_null(age(None) == Ok(None), DataType::Int32),
+            Check::Country { rule, special } => all_null(
+                country(None, name, rule, special, &self.countries) == Ok(None),
+                DataType::Utf8,
+            ),
+            Check::Text => all_null(true, DataType::Utf8),
+            Check::Code { rule, codes } => {
+                all_null(code(None, name, rule, codes) == Ok(None), DataType::Utf8)
+            }
+            Check::Flag { rule } => all_null(flag(None, name, rule) == Ok(None), DataType::Boolean),
+            Check::YearOfArrival => all_null(
+                year_of_arrival(None, self.ref_year) == Ok(None),
+                DataType::Int32,
+            ),
+            Check::Year {
+                not_an_integer,
+                range,
+            } => all_null(
+                year(None, name, not_an_integer, range, self.ref_year) == Ok(None),
+                DataType::Int32,
+            ),
+            Check::Integer {
+                not_an_integer,
+                range,
+                max,
+            } => all_null(
+                whole_number(None, name, not_an_integer, range, max) == Ok(None),
+                DataType::Int32,
+            ),
+            Check::Months {
+                not_a_number,
+                range,
+                max,
+            } => all_null(
+                months(None, name, not_a_number, range, max) == Ok(None),
+                DataType::Float64,
+            ),
+            // Required in every record with weight > 0 when the design needs it.
+            Check::Design { .. } => all_null(!self.design_required, DataType::Utf8),
+        }
     }
 
     /// Column `col` of `raw` that arrived typed ([`takes_typed`]; `check` is `None` for a

@@ -129,3 +129,26 @@ breaks! {
     a_return_year_in_words: "3.5,2,Y,Y,N,SEASONAL,0,IDN,last," => ("year_of_return.not_an_integer", "year_of_return", "last"),
     an_unknown_status_abroad: "3.5,2,Y,Y,N,SEASONAL,0,IDN,,EMPLOYED" => ("labour_status_abroad.code", "labour_status_abroad", "EMPLOYED"),
 }
+
+#[test]
+fn a_file_without_the_extension_columns_reads_as_one_with_them_left_empty() {
+    // The same three persons: the core columns alone, then with every migration item
+    // present and empty. The absent columns are built at once, the empty ones value by
+    // value: the records are the same, column for column and type for type.
+    let without = Case::new("core.csv", common::valid_csv()).records();
+    let empty: Vec<String> = ROWS
+        .iter()
+        .map(|core| format!("{core},,,,,,,,,,"))
+        .collect();
+    let with_empty = format!("{HEADER},{MIGRATION}\n{}\n", empty.join("\n"));
+    let with = Case::new("core.csv", with_empty).records();
+    assert_eq!(without.schema(), with.schema());
+    for (at, field) in with.schema().fields().iter().enumerate() {
+        assert_eq!(
+            without.column(at).as_ref(),
+            with.column(at).as_ref(),
+            "{}",
+            field.name()
+        );
+    }
+}
