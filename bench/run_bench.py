@@ -12,7 +12,9 @@ For each --persons N:
 2. times `migstat run` on each (a fresh output folder, so nothing is "up to date"): wall
    time, persons per second and the peak resident memory of the migstat process alone
    (RUSAGE_CHILDREN of a fresh wrapper process);
-3. times the same job in DuckDB the same way: `bench/duckdb_job.py`, i.e.
+3. times the same job in DuckDB the same way, the two runs alternating --repeat times
+   (default 3; a shared 2-core machine varies by 10% from run to run, for both): the
+   median wall time of each is reported, with the range, and the largest peak RSS; `bench/duckdb_job.py`, i.e.
    bench/migstat_job.sql (same scope, labour force rules 1-7, CBR / CCT, age bands,
    grouping sets, every cell of the 18 dataflows; tests/python/test_bench_sql.py proves
    the cells equal), reading the same file and writing its cells to Parquet;
@@ -96,6 +98,17 @@ def cells(path: Path, dataflows=None) -> dict:
     return out
 
 
+def median(values: list) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def spread(values: list) -> str:
+    """The range of several runs, e.g. "(8.71-9.20)"; empty for one run."""
+    return f"({min(values):.2f}-{max(values):.2f})" if len(values) > 1 else ""
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -124,7 +137,10 @@ def main():
     ap.add_argument("--formats", default="csv,parquet", help="csv, parquet or both (default)")
     ap.add_argument("--no-duckdb", action="store_true", help="time migstat alone")
     ap.add_argument("--no-record", action="store_true", help="do not append to bench/results.md")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each tool, alternating; the median is reported (default 3)")
     args = ap.parse_args()
+    repeat = max(1, args.repeat)
     sizes = args.persons or [1_000_000]
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     binary = Path(os.environ.get("MIGSTAT_BIN", target_dir() / "release" / "migstat"))
@@ -152,24 +168,33 @@ def main():
                 '[quality]\nsuppress_below_n = 3\nunreliable_below_n = 20\n'
             )
             out_dir = data / f"out_{persons}_{fmt}"
-            shutil.rmtree(out_dir, ignore_errors=True)
-            wall, peak, _ = measure([binary, "--quiet", "run", "--config", config, "--out", out_dir])
+            duck_out = data / f"duckdb_{persons}_{fmt}.parquet"
+            walls, peaks, d_walls, d_peaks, d_stdout = [], [], [], [], ""
+            for _ in range(repeat):
+                shutil.rmtree(out_dir, ignore_errors=True)
+                wall, peak, _ = measure([binary, "--quiet", "run", "--config", config, "--out", out_dir])
+                walls.append(wall)
+                peaks.append(peak)
+                if not args.no_duckdb:
+                    d_wall, d_peak, d_stdout = measure(
+                        [sys.executable, REPO / "bench" / "duckdb_job.py", src, "--out", duck_out])
+                    d_walls.append(d_wall)
+                    d_peaks.append(d_peak)
+            wall, peak = median(walls), max(peaks)
             row = {"persons": persons, "input": fmt, "size": src.stat().st_size / 2**20,
-                   "wall": wall, "peak": peak}
-            line = (f"{persons:>11,} {fmt:8} migstat {wall:7.2f} s {persons / wall:12,.0f} persons/s"
-                    f"  peak RSS {peak:7.1f} MiB")
+                   "wall": wall, "peak": peak, "walls": walls}
+            line = (f"{persons:>11,} {fmt:8} migstat {wall:7.2f} s {spread(walls)} "
+                    f"{persons / wall:12,.0f} persons/s  peak RSS {peak:7.1f} MiB")
             if not args.no_duckdb:
-                duck_out = data / f"duckdb_{persons}_{fmt}.parquet"
-                d_wall, d_peak, d_stdout = measure(
-                    [sys.executable, REPO / "bench" / "duckdb_job.py", src, "--out", duck_out])
+                d_wall, d_peak = median(d_walls), max(d_peaks)
                 # The SQL job computes the contract's 18 dataflows; migstat's estimates also
                 # hold the other flows of its registry, which the comparison leaves aside.
                 duck_cells = cells(duck_out)
                 flows = {key[0] for key in duck_cells}
                 same = cells(out_dir / "tabulate" / "estimates.parquet", flows) == duck_cells
-                row.update(d_wall=d_wall, d_peak=d_peak, same=same,
+                row.update(d_wall=d_wall, d_peak=d_peak, same=same, d_walls=d_walls,
                            d_query=float(d_stdout.split()[-1]))
-                line += (f" | DuckDB {d_wall:7.2f} s  peak RSS {d_peak:7.1f} MiB"
+                line += (f" | DuckDB {d_wall:7.2f} s {spread(d_walls)}  peak RSS {d_peak:7.1f} MiB"
                          f" | ratio {wall / d_wall:4.2f} | same cells: {'yes' if same else 'NO'}")
             print(line, flush=True)
             rows.append(row)
@@ -190,6 +215,8 @@ def main():
         f"Inputs: `migstat-synth` seed {args.seed}; migstat `{binary}`"
         + (" (**a debug build: a smoke run, not a benchmark**)" if "debug" in binary.parts else "")
         + (f"; DuckDB {duckdb_version} (bench/migstat_job.sql, all cores)" if duckdb_version else "")
+        + (f"; wall times are the median of {repeat} alternating runs (range in brackets)"
+           if repeat > 1 else "")
         + ".\n",
     ]
     if args.no_duckdb:
@@ -197,7 +224,7 @@ def main():
                   "|---:|---|---:|---:|---:|---:|"]
         for r in rows:
             lines.append(f"| {r['persons']:,} | {r['input']} | {r['size']:.1f} MiB | {r['wall']:.2f} s "
-                         f"| {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB |")
+                         f"{spread(r['walls'])} | {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB |")
     else:
         lines += ["| persons | input | file size | migstat wall | persons/s | migstat peak RSS "
                   "| DuckDB wall | DuckDB peak RSS | ratio migstat/DuckDB | same cells |",
@@ -205,8 +232,8 @@ def main():
         for r in rows:
             lines.append(
                 f"| {r['persons']:,} | {r['input']} | {r['size']:.1f} MiB | {r['wall']:.2f} s "
-                f"| {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB | {r['d_wall']:.2f} s "
-                f"| {r['d_peak']:.1f} MiB | {r['wall'] / r['d_wall']:.2f} | {'yes' if r['same'] else 'NO'} |")
+                f"{spread(r['walls'])} | {r['persons'] / r['wall']:,.0f} | {r['peak']:.1f} MiB "
+                f"| {r['d_wall']:.2f} s {spread(r['d_walls'])} | {r['d_peak']:.1f} MiB | {r['wall'] / r['d_wall']:.2f} | {'yes' if r['same'] else 'NO'} |")
     with open(REPO / "bench" / "results.md", "a") as f:
         f.write("\n".join(lines) + "\n")
     print(f"appended to {REPO / 'bench' / 'results.md'}")
