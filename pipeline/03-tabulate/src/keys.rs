@@ -284,10 +284,8 @@ impl KeyPacking {
 pub fn distinct_texts(path: &Path, columns: &[&str]) -> Result<Vec<Option<Vec<String>>>> {
     let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); columns.len()];
     let metadata = parquet_io::metadata(path)?;
-    let leaves = metadata.file_metadata().schema_descr();
     let leaf_of = |name: &str| {
-        (0..leaves.num_columns())
-            .find(|&i| leaves.column(i).path().parts() == [name])
+        parquet_io::leaf_index(&metadata, name)
             .ok_or_else(|| Error::internal(format!("{}: no column {name}", path.display())))
     };
     let at: Vec<usize> = columns.iter().map(|c| leaf_of(c)).collect::<Result<_>>()?;

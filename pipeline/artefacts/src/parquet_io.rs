@@ -564,6 +564,12 @@ pub fn metadata(path: &Path) -> Result<Arc<ParquetMetaData>> {
         .map_err(|e| unreadable(path, e))
 }
 
+/// The leaf (column chunk index) of the top-level column `name` of a flat Parquet file.
+pub fn leaf_index(metadata: &ParquetMetaData, name: &str) -> Option<usize> {
+    let leaves = metadata.file_metadata().schema_descr();
+    (0..leaves.num_columns()).find(|&i| leaves.column(i).path().parts() == [name])
+}
+
 /// The number of row groups of a Parquet artefact.
 pub fn row_groups(path: &Path) -> Result<usize> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;

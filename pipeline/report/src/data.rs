@@ -352,7 +352,19 @@ fn read_derived_part(path: &Path, row_group: Option<usize>) -> Result<DerivedSum
 /// ([`parquet_io::pages`]), without decoding their values.
 pub fn read_core(path: &Path) -> Result<CoreSummary> {
     let metadata = parquet_io::metadata(path)?;
-    let parts = per_row_group(path, |path, group| read_core_part(path, &metadata, group))?;
+    // The nullable columns but the replicate weights, with their leaf in the file.
+    let file_schema = arrow::array::RecordBatchReader::schema(&parquet_io::read(path)?);
+    let mut nullable: Vec<(String, usize)> = Vec::new();
+    for f in file_schema.fields() {
+        if f.is_nullable() && !f.name().starts_with("repwt_") {
+            let leaf = parquet_io::leaf_index(&metadata, f.name())
+                .ok_or_else(|| bad(path, format!("no Parquet column {}", f.name())))?;
+            nullable.push((f.name().clone(), leaf));
+        }
+    }
+    let parts = per_row_group(path, |path, group| {
+        read_core_part(path, &metadata, &nullable, group)
+    })?;
     let mut s = CoreSummary::default();
     for part in parts {
         s.all.n += part.all.n;
@@ -369,29 +381,24 @@ pub fn read_core(path: &Path) -> Result<CoreSummary> {
     Ok(s)
 }
 
-/// The null tallies of one row group of the core records (all of them: `None`).
+/// The null tallies of one row group of the core records (all of them: `None`) in the
+/// `nullable` columns (name, leaf).
 fn read_core_part(
     path: &Path,
     metadata: &parquet_io::ParquetMetaData,
+    nullable: &[(String, usize)],
     row_group: Option<usize>,
 ) -> Result<CoreSummary> {
-    let mut s = CoreSummary::default();
-    let file_schema = arrow::array::RecordBatchReader::schema(&parquet_io::read(path)?);
-    // The nullable columns but the replicate weights, with their leaf in the file.
-    let leaves = metadata.file_metadata().schema_descr();
-    let mut nullable: Vec<usize> = Vec::new();
-    for f in file_schema.fields() {
-        if f.is_nullable() && !f.name().starts_with("repwt_") {
-            let leaf = (0..leaves.num_columns())
-                .find(|&i| leaves.column(i).name() == f.name())
-                .ok_or_else(|| bad(path, format!("no Parquet column {}", f.name())))?;
-            nullable.push(leaf);
-            s.columns.push(ColumnNulls {
-                column: f.name().clone(),
+    let mut s = CoreSummary {
+        columns: nullable
+            .iter()
+            .map(|(column, _)| ColumnNulls {
+                column: column.clone(),
                 nulls: Tally::default(),
-            });
-        }
-    }
+            })
+            .collect(),
+        ..CoreSummary::default()
+    };
     let reader = parquet_io::read_with_dictionaries(path, row_group, &[schema::core::WEIGHT], &[])?;
     let mut weights: Vec<i128> = Vec::new();
     for batch in reader {
@@ -405,7 +412,8 @@ fn read_core_part(
     let Some(group) = row_group else {
         return Ok(s);
     };
-    let nulls = parquet_io::pages::nulls_in_row_group(path, metadata, group, &nullable)
+    let leaves: Vec<usize> = nullable.iter().map(|(_, leaf)| *leaf).collect();
+    let nulls = parquet_io::pages::nulls_in_row_group(path, metadata, group, &leaves)
         .map_err(|e| bad(path, e))?;
     for (tally, nulls) in s.columns.iter_mut().zip(nulls) {
         let Some(nulls) = nulls else {
