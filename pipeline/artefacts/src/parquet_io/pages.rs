@@ -21,7 +21,7 @@ use arrow::buffer::NullBuffer;
 use parquet::basic::Encoding;
 use parquet::column::page::{Page, PageReader};
 use parquet::errors::{ParquetError, Result};
-use parquet::file::metadata::ParquetMetaData;
+use parquet::file::metadata::{ColumnChunkMetaData, ParquetMetaData};
 use parquet::file::serialized_reader::SerializedPageReader;
 
 /// The null rows of the columns at `columns` (leaf indexes) of row group `group` of the
@@ -34,76 +34,66 @@ pub fn nulls_in_row_group(
     group: usize,
     columns: &[usize],
 ) -> Result<Vec<Option<NullBuffer>>> {
-    let row_group = metadata.row_group(group);
-    let rows = row_group.num_rows() as usize;
-    // A handle of its own: pages are read by seeking, and handles cloned from one share
-    // the offset.
-    let file = Arc::new(File::open(path)?);
-    columns
-        .iter()
-        .map(|&at| {
-            let chunk = row_group.column(at);
-            let descr = chunk.column_descr();
-            if descr.max_rep_level() != 0 || descr.max_def_level() > 1 {
-                return Err(ParquetError::General(format!(
-                    "column {}: nested columns are not read by their levels",
-                    descr.path()
-                )));
-            }
-            if descr.max_def_level() == 0 {
-                return Ok(None);
-            }
-            let mut valid = BooleanBufferBuilder::new(rows);
-            let mut pages = SerializedPageReader::new(file.clone(), chunk, rows, None)?;
-            while let Some(page) = pages.get_next_page()? {
-                let (levels, count) = match &page {
-                    Page::DictionaryPage { .. } => continue,
-                    Page::DataPage {
-                        buf,
-                        num_values,
-                        def_level_encoding,
-                        ..
-                    } => {
-                        if *def_level_encoding != Encoding::RLE {
-                            return Err(ParquetError::General(format!(
-                                "column {}: definition levels encoded {def_level_encoding}",
-                                descr.path()
-                            )));
-                        }
-                        // A 4-byte length, then the levels.
-                        let length = buf
-                            .get(..4)
-                            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-                            .ok_or_else(|| short(descr.path()))?;
-                        let levels = buf.get(4..4 + length as usize);
-                        (levels.ok_or_else(|| short(descr.path()))?, *num_values)
+    per_chunk(path, metadata, group, columns, |chunk, file, rows| {
+        let descr = chunk.column_descr();
+        if descr.max_rep_level() != 0 || descr.max_def_level() > 1 {
+            return Err(ParquetError::General(format!(
+                "column {}: nested columns are not read by their levels",
+                descr.path()
+            )));
+        }
+        if descr.max_def_level() == 0 {
+            return Ok(None);
+        }
+        let mut valid = BooleanBufferBuilder::new(rows);
+        let mut pages = SerializedPageReader::new(file.clone(), chunk, rows, None)?;
+        while let Some(page) = pages.get_next_page()? {
+            let (levels, count) = match &page {
+                Page::DictionaryPage { .. } => continue,
+                Page::DataPage {
+                    buf,
+                    num_values,
+                    def_level_encoding,
+                    ..
+                } => {
+                    if *def_level_encoding != Encoding::RLE {
+                        return Err(ParquetError::General(format!(
+                            "column {}: definition levels encoded {def_level_encoding}",
+                            descr.path()
+                        )));
                     }
-                    Page::DataPageV2 {
-                        buf,
-                        num_values,
-                        def_levels_byte_len,
-                        rep_levels_byte_len,
-                        ..
-                    } => {
-                        let start = *rep_levels_byte_len as usize;
-                        let levels = buf.get(start..start + *def_levels_byte_len as usize);
-                        (levels.ok_or_else(|| short(descr.path()))?, *num_values)
-                    }
-                };
-                append_levels(levels, count as usize, &mut valid)
-                    .ok_or_else(|| short(descr.path()))?;
-            }
-            if valid.len() != rows {
-                return Err(ParquetError::General(format!(
-                    "column {}: {} levels for {rows} rows",
-                    descr.path(),
-                    valid.len()
-                )));
-            }
-            let nulls = NullBuffer::new(valid.finish());
-            Ok((nulls.null_count() > 0).then_some(nulls))
-        })
-        .collect()
+                    // A 4-byte length, then the levels.
+                    let length = buf
+                        .get(..4)
+                        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+                        .ok_or_else(|| short(descr.path()))?;
+                    let levels = buf.get(4..4 + length as usize);
+                    (levels.ok_or_else(|| short(descr.path()))?, *num_values)
+                }
+                Page::DataPageV2 {
+                    buf,
+                    num_values,
+                    def_levels_byte_len,
+                    rep_levels_byte_len,
+                    ..
+                } => {
+                    let start = *rep_levels_byte_len as usize;
+                    let levels = buf.get(start..start + *def_levels_byte_len as usize);
+                    (levels.ok_or_else(|| short(descr.path()))?, *num_values)
+                }
+            };
+            append_levels(levels, count as usize, &mut valid).ok_or_else(|| short(descr.path()))?;
+        }
+        if valid.len() != rows {
+            return Err(ParquetError::General(format!(
+                "column {}: {} levels for {rows} rows",
+                descr.path(),
+                valid.len()
+            )));
+        }
+        let nulls = NullBuffer::new(valid.finish());
+        Ok((nulls.null_count() > 0).then_some(nulls))
+    })
 }
 
 /// The values of the text columns at `columns` (leaf indexes) in row group `group` of the
@@ -117,50 +107,61 @@ pub fn dictionary_values(
     group: usize,
     columns: &[usize],
 ) -> Result<Vec<Option<Vec<String>>>> {
+    per_chunk(path, metadata, group, columns, |chunk, file, rows| {
+        let descr = chunk.column_descr();
+        let all_dictionary = chunk.dictionary_page_offset().is_some()
+            && chunk.page_encoding_stats_mask().is_some_and(|mask| {
+                mask.is_only(Encoding::RLE_DICTIONARY) || mask.is_only(Encoding::PLAIN_DICTIONARY)
+            });
+        if !all_dictionary || descr.physical_type() != parquet::basic::Type::BYTE_ARRAY {
+            return Ok(None);
+        }
+        let mut pages = SerializedPageReader::new(file.clone(), chunk, rows, None)?;
+        let Some(Page::DictionaryPage {
+            buf,
+            num_values,
+            encoding: Encoding::PLAIN | Encoding::PLAIN_DICTIONARY,
+            ..
+        }) = pages.get_next_page()?
+        else {
+            return Ok(None);
+        };
+        // PLAIN byte arrays: a 4-byte length, then the bytes, for each value.
+        let mut bytes: &[u8] = &buf;
+        let mut values = Vec::with_capacity(num_values as usize);
+        for _ in 0..num_values {
+            let length = bytes
+                .get(..4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
+                .ok_or_else(|| short(descr.path()))?;
+            let value = bytes
+                .get(4..4 + length)
+                .ok_or_else(|| short(descr.path()))?;
+            let text = std::str::from_utf8(value)
+                .map_err(|e| ParquetError::General(format!("column {}: {e}", descr.path())))?;
+            values.push(text.to_string());
+            bytes = &bytes[4 + length..];
+        }
+        Ok(Some(values))
+    })
+}
+
+/// `read` of each column chunk at `columns` (leaf indexes) of row group `group`, given the
+/// row group's rows and a handle on the file of its own: pages are read by seeking, and
+/// handles cloned from one share the offset.
+fn per_chunk<T>(
+    path: &Path,
+    metadata: &ParquetMetaData,
+    group: usize,
+    columns: &[usize],
+    read: impl Fn(&ColumnChunkMetaData, &Arc<File>, usize) -> Result<T>,
+) -> Result<Vec<T>> {
     let row_group = metadata.row_group(group);
+    let rows = row_group.num_rows() as usize;
     let file = Arc::new(File::open(path)?);
     columns
         .iter()
-        .map(|&at| {
-            let chunk = row_group.column(at);
-            let descr = chunk.column_descr();
-            let all_dictionary = chunk.dictionary_page_offset().is_some()
-                && chunk.page_encoding_stats_mask().is_some_and(|mask| {
-                    mask.is_only(Encoding::RLE_DICTIONARY)
-                        || mask.is_only(Encoding::PLAIN_DICTIONARY)
-                });
-            if !all_dictionary || descr.physical_type() != parquet::basic::Type::BYTE_ARRAY {
-                return Ok(None);
-            }
-            let rows = row_group.num_rows() as usize;
-            let mut pages = SerializedPageReader::new(file.clone(), chunk, rows, None)?;
-            let Some(Page::DictionaryPage {
-                buf,
-                num_values,
-                encoding: Encoding::PLAIN | Encoding::PLAIN_DICTIONARY,
-                ..
-            }) = pages.get_next_page()?
-            else {
-                return Ok(None);
-            };
-            // PLAIN byte arrays: a 4-byte length, then the bytes, for each value.
-            let mut bytes: &[u8] = &buf;
-            let mut values = Vec::with_capacity(num_values as usize);
-            for _ in 0..num_values {
-                let length = bytes
-                    .get(..4)
-                    .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
-                    .ok_or_else(|| short(descr.path()))?;
-                let value = bytes
-                    .get(4..4 + length)
-                    .ok_or_else(|| short(descr.path()))?;
-                let text = std::str::from_utf8(value)
-                    .map_err(|e| ParquetError::General(format!("column {}: {e}", descr.path())))?;
-                values.push(text.to_string());
-                bytes = &bytes[4 + length..];
-            }
-            Ok(Some(values))
-        })
+        .map(|&at| read(row_group.column(at), &file, rows))
         .collect()
 }
 
